@@ -1,0 +1,14 @@
+"""Tags every child carries: the caller's tags plus a Name and, where useful, the tier."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pulumi
+
+# Tier marker the policy pack reads to tell the load balancer's public subnets from the rest.
+TIER_TAG = "secure-ecs:tier"
+
+
+def merged_tags(base: pulumi.Input[Mapping[str, str]] | None, **extra: str) -> pulumi.Output[dict[str, str]]:
+    return pulumi.Output.from_input(base or {}).apply(lambda tags: {**(tags or {}), **extra})

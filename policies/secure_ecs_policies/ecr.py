@@ -1,0 +1,177 @@
+"""ECR repositories: scanned, immutable tags, KMS encryption, lifecycle policy."""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Mapping
+from typing import Any
+
+from pulumi_policy import (
+    EnforcementLevel,
+    Policy,
+    PolicyResource,
+    ReportViolation,
+    ResourceValidationArgs,
+    Severity,
+    StackValidationArgs,
+)
+
+from secure_ecs_policies import tokens
+from secure_ecs_policies.links import StackView
+from secure_ecs_policies.metadata import resource_policy, stack_policy
+from secure_ecs_policies.properties import MISSING, is_true, is_unknown, items, lookup, replace_in, text
+
+SCANNING_FREQUENCIES = frozenset({"SCAN_ON_PUSH", "CONTINUOUS_SCAN"})
+
+
+def _registry_filters(view: StackView) -> list[str]:
+    """Repository name filters covered by a registry scanning configuration that scans automatically."""
+    filters: list[str] = []
+    for configuration in view.of_type(tokens.ECR_REGISTRY_SCANNING):
+        for rule in items(lookup(configuration.props, "rules")):
+            if (text(lookup(rule, "scanFrequency")) or "").upper() not in SCANNING_FREQUENCIES:
+                continue
+            for repository_filter in items(lookup(rule, "repositoryFilters")):
+                pattern = lookup(repository_filter, "filter")
+                filters.append("*" if is_unknown(pattern) else text(pattern) or "")
+    return [f for f in filters if f]
+
+
+def _covered_by_registry(repository: PolicyResource, filters: list[str]) -> bool:
+    name = text(lookup(repository.props, "name"))
+    if name is None:
+        # An auto-named repository can only be matched by a catch-all filter.
+        return "*" in filters
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in filters)
+
+
+def _unscanned_repositories(args: StackValidationArgs, report: ReportViolation) -> None:
+    view = StackView(args.resources)
+    filters = _registry_filters(view)
+    for repository in view.of_type(tokens.ECR_REPOSITORY):
+        scan_on_push = lookup(repository.props, "imageScanningConfiguration", "scanOnPush")
+        if is_true(scan_on_push) or is_unknown(scan_on_push) or _covered_by_registry(repository, filters):
+            continue
+        report(
+            f"repository {repository.name} is not scanned: imageScanningConfiguration.scanOnPush is not true "
+            "and no registry scanning configuration rule (SCAN_ON_PUSH or CONTINUOUS_SCAN) matches it.",
+            repository.urn,
+        )
+
+
+ecr_repository_scanned = stack_policy(
+    "ecr-repository-scanned",
+    "Every ECR repository must be scanned: scan on push, or a registry-level scanning rule that covers it.",
+    severity=Severity.HIGH,
+    controls=("FSBP ECR.1", "CKV_AWS_163"),
+    remediation=(
+        "Set imageScanningConfiguration.scanOnPush to true on the repository, or declare an "
+        "aws.ecr.RegistryScanningConfiguration with a SCAN_ON_PUSH or CONTINUOUS_SCAN rule whose filter "
+        "matches the repository name. Setting ecr-scan-on-push to remediate turns scan on push on automatically."
+    ),
+    validate=_unscanned_repositories,
+)
+
+
+def _turn_on_scan_on_push(args: ResourceValidationArgs) -> Mapping[str, Any] | None:
+    if args.resource_type != tokens.ECR_REPOSITORY:
+        return None
+    scanning = lookup(args.props, "imageScanningConfiguration")
+    if is_unknown(scanning) or is_true(lookup(scanning, "scanOnPush")):
+        return None
+    if scanning is MISSING or scanning is None:
+        args.props["imageScanningConfiguration"] = {"scanOnPush": True}  # type: ignore[index]
+        return args.props
+    return args.props if replace_in(args.props, ("imageScanningConfiguration", "scanOnPush"), True) else None
+
+
+ecr_scan_on_push = resource_policy(
+    "ecr-scan-on-push",
+    "Remediation only: turn on scan on push for ECR repositories (ecr-repository-scanned does the check).",
+    severity=Severity.HIGH,
+    controls=("FSBP ECR.1", "CKV_AWS_163"),
+    remediation='Set this policy to "remediate" in the policy config to have the pack turn scanOnPush on.',
+    remediate=_turn_on_scan_on_push,
+    # Inert unless a stack opts in; registry-level scanning is an equally valid way to comply.
+    enforcement=EnforcementLevel.ADVISORY,
+)
+
+
+def _mutable_tags(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    if args.resource_type != tokens.ECR_REPOSITORY:
+        return
+    mutability = lookup(args.props, "imageTagMutability")
+    if not is_unknown(mutability) and text(mutability) != "IMMUTABLE":
+        shown = "unset (MUTABLE)" if mutability is MISSING else repr(mutability)
+        report(f"imageTagMutability is {shown}: a pushed tag can be overwritten.", None)
+
+
+ecr_immutable_tags = resource_policy(
+    "ecr-immutable-tags",
+    "ECR repositories must have immutable image tags.",
+    severity=Severity.MEDIUM,
+    controls=("FSBP ECR.2", "CKV_AWS_51"),
+    remediation='Set imageTagMutability to "IMMUTABLE" and deploy by digest or a unique tag per build.',
+    validate=_mutable_tags,
+)
+
+
+def _not_kms_encrypted(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    if args.resource_type != tokens.ECR_REPOSITORY:
+        return
+    configurations = lookup(args.props, "encryptionConfigurations")
+    if is_unknown(configurations):
+        return
+    kinds = [lookup(c, "encryptionType") for c in items(configurations)]
+    if any(is_unknown(k) for k in kinds):
+        return
+    if not any((text(k) or "").upper() in {"KMS", "KMS_DSSE"} for k in kinds):
+        report("encryptionConfigurations does not select KMS: images are encrypted with AES256 only.", None)
+
+
+ecr_kms_encryption = resource_policy(
+    "ecr-kms-encryption",
+    "ECR repositories must encrypt images with KMS.",
+    severity=Severity.LOW,
+    controls=("CKV_AWS_136",),
+    remediation='Set encryptionConfigurations to [{"encryptionType": "KMS", "kmsKey": <key ARN>}].',
+    validate=_not_kms_encrypted,
+)
+
+
+def _has_lifecycle(view: StackView, repository: PolicyResource) -> bool:
+    if view.referrers(repository, "repository", tokens.ECR_LIFECYCLE_POLICY):
+        return True
+    # A repository name written literally in both places is known at preview time, unlike an ARN.
+    name = text(lookup(repository.props, "name"))
+    return name is not None and any(
+        text(lookup(policy.props, "repository")) == name for policy in view.of_type(tokens.ECR_LIFECYCLE_POLICY)
+    )
+
+
+def _repositories_without_lifecycle(args: StackValidationArgs, report: ReportViolation) -> None:
+    view = StackView(args.resources)
+    for repository in view.of_type(tokens.ECR_REPOSITORY):
+        if not _has_lifecycle(view, repository):
+            report(f"repository {repository.name} has no lifecycle policy: old images pile up.", repository.urn)
+
+
+ecr_lifecycle_policy = stack_policy(
+    "ecr-lifecycle-policy",
+    "Every ECR repository must have a lifecycle policy.",
+    severity=Severity.LOW,
+    controls=("FSBP ECR.3",),
+    remediation=(
+        "Add an aws.ecr.LifecyclePolicy with repository=<the repository's name output> that expires "
+        "untagged images and keeps a bounded number of tagged ones."
+    ),
+    validate=_repositories_without_lifecycle,
+)
+
+POLICIES: list[Policy] = [
+    ecr_repository_scanned,
+    ecr_scan_on_push,
+    ecr_immutable_tags,
+    ecr_kms_encryption,
+    ecr_lifecycle_policy,
+]

@@ -1,0 +1,180 @@
+"""``AnalyzerClient``: one running policy pack and the analyzer calls the engine makes on it."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Final, TypeVar
+
+import grpc
+from google.protobuf import empty_pb2
+from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
+
+from secure_ecs.analyzer import convert
+from secure_ecs.analyzer.config import configure_request, load_config_file, resolve_policy_config
+from secure_ecs.analyzer.diagnostics import (
+    AnalyzerInfo,
+    Diagnostic,
+    PolicyConfig,
+    Remediation,
+    analyzer_info_from,
+    diagnostics_from,
+    remediations_from,
+)
+from secure_ecs.analyzer.engine import EngineStub
+from secure_ecs.analyzer.errors import AnalyzerCallError, AnalyzerError, PackStartError
+from secure_ecs.analyzer.launcher import PackProcess
+from secure_ecs.offline.graph import CapturedResource, ResourceGraph
+
+# A 10,000-resource AnalyzeStack request is far beyond gRPC's 4 MB default; the CLI allows 400 MB.
+MAX_MESSAGE_BYTES: Final = 400 * 1024 * 1024
+_CHANNEL_OPTIONS: Final = [
+    ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+    ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+]
+
+Response = TypeVar("Response")
+
+
+class AnalyzerClient:
+    """Start a pack, call it over ``pulumirpc.Analyzer``, stop it on exit.
+
+    >>> with AnalyzerClient(Path("policies")) as pack:
+    ...     pack.configure(config_file=Path("policies/config/prod.json"))
+    ...     findings = pack.analyze_resources(graph) + pack.analyze_stack(graph)
+    """
+
+    def __init__(
+        self,
+        pack_dir: Path,
+        *,
+        call_timeout: float = 60.0,
+        start_timeout: float = 60.0,
+        python: str = sys.executable,
+        node: str = "node",
+        env: Mapping[str, str] | None = None,
+    ) -> None:
+        self.pack_dir = Path(pack_dir)
+        self.call_timeout = call_timeout
+        self.start_timeout = start_timeout
+        self._engine = EngineStub()
+        self._process = PackProcess(self.pack_dir, self._engine.address, python=python, node=node, env=env)
+        self._channel: grpc.Channel | None = None
+        self._stub: analyzer_pb2_grpc.AnalyzerStub | None = None
+        self._info: AnalyzerInfo | None = None
+
+    # -- lifecycle --
+
+    def start(self) -> AnalyzerClient:
+        self._engine.start()
+        try:
+            port = self._process.start(self.start_timeout)
+            self._channel = grpc.insecure_channel(f"127.0.0.1:{port}", options=_CHANNEL_OPTIONS)
+            grpc.channel_ready_future(self._channel).result(timeout=self.start_timeout)
+        except grpc.FutureTimeoutError:
+            self.close()
+            raise PackStartError(
+                f"policy pack {self.pack_dir} announced port {port} but did not accept a connection.\n"
+                f"--- pack stderr (last lines) ---\n{self._process.stderr_tail()}"
+            ) from None
+        except BaseException:
+            self.close()
+            raise
+        self._stub = analyzer_pb2_grpc.AnalyzerStub(self._channel)
+        return self
+
+    def close(self) -> None:
+        if self._channel is not None:
+            self._channel.close()
+            self._channel = None
+        self._stub = None
+        self._process.stop()
+        self._engine.stop()
+
+    def __enter__(self) -> AnalyzerClient:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self.close()
+
+    @property
+    def engine_log(self) -> list[str]:
+        """Log lines the pack sent to the engine endpoint (Node packs log there)."""
+        return list(self._engine.messages)
+
+    # -- calls --
+
+    def _call(self, method: str, call: Callable[..., Response], request: Any) -> Response:
+        if self._stub is None:
+            raise AnalyzerError("the policy pack is not running; use AnalyzerClient as a context manager")
+        try:
+            return call(request, timeout=self.call_timeout)
+        except grpc.RpcError as error:
+            code = error.code() if hasattr(error, "code") else None
+            details = error.details() if hasattr(error, "details") else str(error)
+            tail = "" if self._process.running else self._process.stderr_tail()
+            raise AnalyzerCallError(method, f"{getattr(code, 'name', code)}: {details}", tail) from error
+
+    def info(self) -> AnalyzerInfo:
+        """GetAnalyzerInfo: the pack's name, version, policies and initial config (cached)."""
+        if self._info is None:
+            stub = self._require_stub()
+            self._info = analyzer_info_from(self._call("GetAnalyzerInfo", stub.GetAnalyzerInfo, empty_pb2.Empty()))
+        return self._info
+
+    def configure(
+        self, user_config: Mapping[str, Any] | None = None, *, config_file: Path | None = None
+    ) -> dict[str, PolicyConfig]:
+        """Resolve config as the engine does (pack defaults, "all", the user's file) and send Configure."""
+        overlay = dict(load_config_file(config_file)) if config_file is not None else {}
+        overlay.update(user_config or {})
+        resolved = resolve_policy_config(self.info(), overlay)
+        self._call("Configure", self._require_stub().Configure, configure_request(resolved))
+        return resolved
+
+    def configure_stack(self, project: str, stack: str, *, dry_run: bool = True,
+                        tags: Mapping[str, str] | None = None) -> None:
+        """ConfigureStack, which newer engines send before analysis; packs that predate it are skipped."""
+        request = analyzer_pb2.AnalyzerStackConfigureRequest(
+            project=project, stack=stack, dry_run=dry_run, tags=dict(tags or {})
+        )
+        try:
+            self._call("ConfigureStack", self._require_stub().ConfigureStack, request)
+        except AnalyzerCallError as error:
+            if "UNIMPLEMENTED" not in error.detail:
+                raise
+
+    def analyze(self, resource: CapturedResource, graph: ResourceGraph,
+                index: convert.GraphIndex | None = None) -> list[Diagnostic]:
+        """Analyze one resource (its inputs, options and provider), as the engine does per step."""
+        request = convert.analyze_request(resource, graph, index if index is not None else convert.index_graph(graph))
+        response = self._call("Analyze", self._require_stub().Analyze, request)
+        return diagnostics_from(response, self.info(), default_urn=resource.urn)
+
+    def analyze_resources(
+        self, graph: ResourceGraph, resources: Iterable[CapturedResource] | None = None
+    ) -> list[Diagnostic]:
+        """Analyze every custom resource of the graph (or the given ones), one call each."""
+        index = convert.index_graph(graph)
+        chosen = resources if resources is not None else filter(convert.is_analyzed_per_resource, graph.resources)
+        return [d for resource in chosen for d in self.analyze(resource, graph, index)]
+
+    def analyze_stack(self, graph: ResourceGraph) -> list[Diagnostic]:
+        """AnalyzeStack over the whole graph (outputs, parents, dependencies, property dependencies)."""
+        response = self._call("AnalyzeStack", self._require_stub().AnalyzeStack, convert.analyze_stack_request(graph))
+        return diagnostics_from(response, self.info())
+
+    def remediate(self, resource: CapturedResource, graph: ResourceGraph) -> list[Remediation]:
+        """Remediate one resource: policies set to "remediate" may return rewritten properties."""
+        request = convert.analyze_request(resource, graph, convert.index_graph(graph))
+        response = self._call("Remediate", self._require_stub().Remediate, request)
+        return remediations_from(response, resource.urn)
+
+    def _require_stub(self) -> analyzer_pb2_grpc.AnalyzerStub:
+        if self._stub is None:
+            raise AnalyzerError("the policy pack is not running; use AnalyzerClient as a context manager")
+        return self._stub

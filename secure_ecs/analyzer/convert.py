@@ -1,0 +1,134 @@
+"""A captured resource graph in the protobuf shapes the engine sends to analyzers."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from google.protobuf import struct_pb2
+from pulumi.runtime.proto import analyzer_pb2
+
+from secure_ecs.offline.graph import CapturedResource, ResourceGraph
+
+GraphIndex = Mapping[str, CapturedResource]
+
+
+def index_graph(graph: ResourceGraph) -> dict[str, CapturedResource]:
+    return {resource.urn: resource for resource in graph.resources}
+
+
+def plain(value: Any) -> Any:
+    """A JSON-compatible copy of a property value (tuples become lists, odd types strings)."""
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, int | float):
+        return value if not isinstance(value, float) or math.isfinite(value) else str(value)
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [plain(v) for v in value]
+    return str(value)
+
+
+def to_struct(properties: Mapping[str, Any]) -> struct_pb2.Struct:
+    struct = struct_pb2.Struct()
+    struct.update(plain(dict(properties)))
+    return struct
+
+
+def resource_options(resource: CapturedResource) -> analyzer_pb2.AnalyzerResourceOptions:
+    options = resource.options
+    timeouts = analyzer_pb2.AnalyzerResourceOptions.CustomTimeouts(
+        **{k: _seconds(v) for k, v in options.custom_timeouts.items() if k in {"create", "update", "delete"}}
+    )
+    return analyzer_pb2.AnalyzerResourceOptions(
+        protect=options.protect,
+        ignoreChanges=list(options.ignore_changes),
+        deleteBeforeReplace=options.delete_before_replace,
+        deleteBeforeReplaceDefined=options.delete_before_replace,
+        additionalSecretOutputs=list(options.additional_secret_outputs),
+        aliases=list(options.aliases),
+        customTimeouts=timeouts,
+        parent=resource.parent,
+    )
+
+
+def _seconds(duration: str) -> float:
+    """Seconds in a Go-style duration such as "10m", "1h30m" or "45s"; 0 if unreadable."""
+    units = {"h": 3600.0, "m": 60.0, "s": 1.0}
+    total, number = 0.0, ""
+    for char in str(duration).strip():
+        if char.isdigit() or char == ".":
+            number += char
+        elif char in units and number:
+            total += float(number) * units[char]
+            number = ""
+        else:
+            return 0.0
+    return total + (float(number) if number else 0.0)
+
+
+def provider_resource(
+    resource: CapturedResource, graph: ResourceGraph, index: GraphIndex
+) -> analyzer_pb2.AnalyzerProviderResource:
+    """The provider the engine would name: the explicit one, else the package's default provider."""
+    if resource.provider:
+        urn = resource.provider.rsplit("::", 1)[0] if resource.provider.count("::") > 3 else resource.provider
+    else:
+        package = resource.type.split(":", 1)[0]
+        urn = f"urn:pulumi:{graph.stack}::{graph.project}::pulumi:providers:{package}::default"
+    parts = urn.split("::")
+    provider_type = parts[2].split("$")[-1] if len(parts) > 2 else ""
+    name = parts[3] if len(parts) > 3 else ""
+    captured = index.get(urn)
+    return analyzer_pb2.AnalyzerProviderResource(
+        type=provider_type,
+        urn=urn,
+        name=name,
+        properties=to_struct(captured.inputs if captured else {}),
+    )
+
+
+def analyze_request(
+    resource: CapturedResource, graph: ResourceGraph, index: GraphIndex
+) -> analyzer_pb2.AnalyzeRequest:
+    """What the engine sends per resource during a preview: the program's inputs."""
+    return analyzer_pb2.AnalyzeRequest(
+        type=resource.type,
+        properties=to_struct(resource.inputs),
+        urn=resource.urn,
+        name=resource.name,
+        options=resource_options(resource),
+        provider=provider_resource(resource, graph, index),
+    )
+
+
+def stack_resource(
+    resource: CapturedResource, graph: ResourceGraph, index: GraphIndex
+) -> analyzer_pb2.AnalyzerResource:
+    """A resource in AnalyzeStack, which the engine sends with each resource's outputs."""
+    return analyzer_pb2.AnalyzerResource(
+        type=resource.type,
+        properties=to_struct(resource.outputs or resource.inputs),
+        urn=resource.urn,
+        name=resource.name,
+        options=resource_options(resource),
+        provider=provider_resource(resource, graph, index),
+        parent=resource.parent,
+        dependencies=list(resource.dependencies),
+        propertyDependencies={
+            key: analyzer_pb2.AnalyzerPropertyDependencies(urns=list(urns))
+            for key, urns in resource.property_dependencies.items()
+        },
+    )
+
+
+def analyze_stack_request(graph: ResourceGraph) -> analyzer_pb2.AnalyzeStackRequest:
+    index = index_graph(graph)
+    return analyzer_pb2.AnalyzeStackRequest(resources=[stack_resource(r, graph, index) for r in graph.resources])
+
+
+def is_analyzed_per_resource(resource: CapturedResource) -> bool:
+    """The engine runs resource policies on custom resources, not on components or providers."""
+    return resource.custom and not resource.type.startswith("pulumi:providers:")

@@ -1,0 +1,27 @@
+"""Errors raised while starting or talking to a policy pack."""
+
+from __future__ import annotations
+
+
+class AnalyzerError(Exception):
+    """Base class: something went wrong running a policy pack."""
+
+
+class PackStartError(AnalyzerError):
+    """The pack process did not start or did not announce its port; the message carries its stderr tail."""
+
+
+class AnalyzerCallError(AnalyzerError):
+    """An analyzer RPC failed or timed out (e.g. a policy raised inside the pack)."""
+
+    def __init__(self, method: str, detail: str, stderr_tail: str = "") -> None:
+        message = f"{method} failed: {detail}"
+        if stderr_tail:
+            message += f"\n--- pack stderr (last lines) ---\n{stderr_tail}"
+        super().__init__(message)
+        self.method = method
+        self.detail = detail
+
+
+class PolicyConfigError(AnalyzerError):
+    """A policy config (file) names an unknown policy, property or enforcement level."""

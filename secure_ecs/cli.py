@@ -1,0 +1,29 @@
+"""The `secure-ecs` command: `plan` today; `verify` and `cost` register here the same way."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+
+from secure_ecs.plan.command import add_plan_parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="secure-ecs",
+        description="Plan, verify and price the secure-ecs stacks (or any Pulumi Python program).",
+    )
+    subcommands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    add_plan_parser(subcommands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit status."""
+    arguments = build_parser().parse_args(argv)
+    status: int = arguments.handler(arguments)
+    return status
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

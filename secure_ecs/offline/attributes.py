@@ -1,0 +1,193 @@
+"""Plausible computed attributes for resources the mock engine creates.
+
+Dependent resources and policies should see values shaped like the real ones (``vpc-…`` ids, ARNs
+in this account and region, DNS names), so a program that parses or joins them behaves as it
+would against AWS. Values are derived from the resource's type and name, so runs are repeatable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+# Physical id prefixes AWS uses, by pulumi-aws type token.
+_ID_PREFIXES: dict[str, str] = {
+    "aws:ec2/vpc:Vpc": "vpc-",
+    "aws:ec2/subnet:Subnet": "subnet-",
+    "aws:ec2/securityGroup:SecurityGroup": "sg-",
+    "aws:ec2/routeTable:RouteTable": "rtb-",
+    "aws:ec2/internetGateway:InternetGateway": "igw-",
+    "aws:ec2/natGateway:NatGateway": "nat-",
+    "aws:ec2/eip:Eip": "eipalloc-",
+    "aws:ec2/vpcEndpoint:VpcEndpoint": "vpce-",
+    "aws:ec2/flowLog:FlowLog": "fl-",
+    "aws:ec2/networkAcl:NetworkAcl": "acl-",
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": "sg-",
+    "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl": "acl-",
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": "rtbassoc-",
+    "aws:ec2/route:Route": "r-rtb-",
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "sgr-",
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "sgr-",
+    "aws:ec2/instance:Instance": "i-",
+    "aws:ec2/launchTemplate:LaunchTemplate": "lt-",
+}
+
+# ARN (service, resource path prefix, name property) by type token; the path gets the name appended.
+_ARN_SHAPES: dict[str, tuple[str, str]] = {
+    "aws:kms/key:Key": ("kms", "key/"),
+    "aws:kms/alias:Alias": ("kms", ""),
+    "aws:cloudwatch/logGroup:LogGroup": ("logs", "log-group:"),
+    "aws:iam/role:Role": ("iam", "role/"),
+    "aws:iam/policy:Policy": ("iam", "policy/"),
+    "aws:ecr/repository:Repository": ("ecr", "repository/"),
+    "aws:ecs/cluster:Cluster": ("ecs", "cluster/"),
+    "aws:ecs/taskDefinition:TaskDefinition": ("ecs", "task-definition/"),
+    "aws:ecs/service:Service": ("ecs", "service/"),
+    "aws:lb/loadBalancer:LoadBalancer": ("elasticloadbalancing", "loadbalancer/app/"),
+    "aws:lb/targetGroup:TargetGroup": ("elasticloadbalancing", "targetgroup/"),
+    "aws:lb/listener:Listener": ("elasticloadbalancing", "listener/app/"),
+    "aws:wafv2/webAcl:WebAcl": ("wafv2", "regional/webacl/"),
+    "aws:secretsmanager/secret:Secret": ("secretsmanager", "secret:"),
+    "aws:rds/instance:Instance": ("rds", "db:"),
+    "aws:rds/subnetGroup:SubnetGroup": ("rds", "subgrp:"),
+    "aws:rds/parameterGroup:ParameterGroup": ("rds", "pg:"),
+    "aws:acm/certificate:Certificate": ("acm", "certificate/"),
+    "aws:sns/topic:Topic": ("sns", ""),
+}
+
+# Services whose ARNs carry no region (IAM) or no account (S3).
+_GLOBAL_SERVICES = {"iam"}
+_ACCOUNTLESS_SERVICES = {"s3"}
+
+
+@dataclass(frozen=True)
+class AccountContext:
+    """Where mock resources live."""
+
+    account_id: str = "123456789012"
+    region: str = "us-east-1"
+    partition: str = "aws"
+
+
+def _digest(*parts: str, length: int = 17) -> str:
+    return hashlib.sha256("/".join(parts).encode()).hexdigest()[:length]
+
+
+def physical_name(type_token: str, logical_name: str, inputs: dict[str, Any]) -> str:
+    """The name AWS would know the resource by: an explicit name input or an auto-name."""
+    for key in ("name", "bucket", "functionName", "clusterIdentifier", "identifier"):
+        value = inputs.get(key)
+        if isinstance(value, str) and value:
+            return value
+    return f"{logical_name}-{_digest(type_token, logical_name, length=7)}"
+
+
+def physical_id(type_token: str, logical_name: str, inputs: dict[str, Any]) -> str:
+    prefix = _ID_PREFIXES.get(type_token)
+    if prefix is not None:
+        return prefix + _digest(type_token, logical_name)
+    return physical_name(type_token, logical_name, inputs)
+
+
+def computed_attributes(
+    type_token: str, logical_name: str, inputs: dict[str, Any], account: AccountContext
+) -> tuple[str, dict[str, Any]]:
+    """(id, state) for a new resource: its inputs plus the attributes AWS would compute."""
+    resource_id = physical_id(type_token, logical_name, inputs)
+    name = physical_name(type_token, logical_name, inputs)
+    state: dict[str, Any] = dict(inputs)
+    if type_token in _ARN_SHAPES:
+        state.setdefault("name", name)
+    arn = _arn_for(type_token, name, resource_id, account)
+    if arn:
+        state.setdefault("arn", arn)
+    state.update(_type_specific(type_token, name, resource_id, inputs, account))
+    return resource_id, state
+
+
+def _arn_for(type_token: str, name: str, resource_id: str, account: AccountContext) -> str:
+    shape = _ARN_SHAPES.get(type_token)
+    if shape is None:
+        if type_token.startswith("aws:s3/bucket"):
+            return f"arn:{account.partition}:s3:::{name}"
+        if type_token.startswith("aws:ec2/"):
+            kind = type_token.split(":")[-1].lower()
+            return f"arn:{account.partition}:ec2:{account.region}:{account.account_id}:{kind}/{resource_id}"
+        return ""
+    service, path = shape
+    region = "" if service in _GLOBAL_SERVICES else account.region
+    owner = "" if service in _ACCOUNTLESS_SERVICES else account.account_id
+    suffix = resource_id if type_token == "aws:kms/key:Key" else name
+    return f"arn:{account.partition}:{service}:{region}:{owner}:{path}{suffix}"
+
+
+def _type_specific(
+    type_token: str, name: str, resource_id: str, inputs: dict[str, Any], account: AccountContext
+) -> dict[str, Any]:
+    """Attributes beyond id/arn/name that programs commonly read."""
+    region = account.region
+    if type_token in ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"):
+        scheme = "internal-" if inputs.get("internal") else ""
+        return {
+            "dnsName": f"{scheme}{name}-{_digest(name, length=9)}.{region}.elb.amazonaws.com",
+            "zoneId": "Z35SXDOTRQ7X7K",
+            "arnSuffix": f"app/{name}/{_digest(name, length=16)}",
+        }
+    if type_token == "aws:lb/targetGroup:TargetGroup":
+        return {"arnSuffix": f"targetgroup/{name}/{_digest(name, length=16)}"}
+    if type_token == "aws:ecr/repository:Repository":
+        return {
+            "repositoryUrl": f"{account.account_id}.dkr.ecr.{region}.amazonaws.com/{name}",
+            "registryId": account.account_id,
+        }
+    if type_token == "aws:rds/instance:Instance":
+        return {
+            "address": f"{name}.{_digest(name, length=12)}.{region}.rds.amazonaws.com",
+            "endpoint": f"{name}.{_digest(name, length=12)}.{region}.rds.amazonaws.com:{int(inputs.get('port', 5432))}",
+            "masterUserSecrets": [
+                {
+                    "secretArn": f"arn:{account.partition}:secretsmanager:{region}:{account.account_id}"
+                    f":secret:rds!db-{_digest(name, length=8)}-{_digest(name, 'suffix', length=6)}",
+                    "secretStatus": "active",
+                    "kmsKeyId": inputs.get("masterUserSecretKmsKeyId", ""),
+                }
+            ]
+            if inputs.get("manageMasterUserPassword")
+            else [],
+            "resourceId": f"db-{_digest(name, length=26).upper()}",
+        }
+    if type_token == "aws:ec2/vpc:Vpc":
+        return {
+            "defaultSecurityGroupId": "sg-" + _digest(resource_id, "default-sg"),
+            "defaultRouteTableId": "rtb-" + _digest(resource_id, "main-rtb"),
+            "defaultNetworkAclId": "acl-" + _digest(resource_id, "default-acl"),
+            "mainRouteTableId": "rtb-" + _digest(resource_id, "main-rtb"),
+        }
+    if type_token == "aws:ec2/vpcEndpoint:VpcEndpoint":
+        service = str(inputs.get("serviceName", ""))
+        if inputs.get("vpcEndpointType") == "Gateway":
+            return {"prefixListId": "pl-" + _digest(service, length=8), "state": "available"}
+        return {
+            "dnsEntries": [{"dnsName": f"{resource_id}.{service.split('.', 3)[-1]}", "hostedZoneId": "Z7HUB22UULQXV"}],
+            "networkInterfaceIds": [],
+            "state": "available",
+        }
+    if type_token == "awsx:ecr:Image":
+        # Built and pushed at deploy time; offline it resolves to a digest reference in its repository.
+        return {"imageUri": f"{inputs.get('repositoryUrl', name)}@sha256:{_digest(name, 'image', length=64)}"}
+    if type_token == "aws:kms/key:Key":
+        return {"keyId": resource_id}
+    if type_token == "aws:secretsmanager/secret:Secret":
+        arn = f"arn:{account.partition}:secretsmanager:{region}:{account.account_id}:secret:{name}"
+        return {"arn": f"{arn}-{_digest(name, length=6)}"}
+    if type_token == "aws:ecs/taskDefinition:TaskDefinition":
+        family_arn = f"arn:{account.partition}:ecs:{region}:{account.account_id}:task-definition/{inputs.get('family', name)}"
+        return {"revision": 1, "arn": f"{family_arn}:1", "arnWithoutRevision": family_arn}
+    if type_token.startswith("aws:s3/bucket"):
+        return {
+            "bucket": name,
+            "bucketDomainName": f"{name}.s3.amazonaws.com",
+            "bucketRegionalDomainName": f"{name}.s3.{region}.amazonaws.com",
+        }
+    return {}

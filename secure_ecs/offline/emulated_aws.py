@@ -1,0 +1,138 @@
+"""moto's in-process AWS, switched on for one offline run and off again afterwards.
+
+While it is on, boto3 calls made in this process are served by moto, the process environment
+carries only fake credentials, and every variable that could send a request elsewhere (profiles,
+custom endpoints, config files) is hidden. When it is switched off the environment is restored
+exactly, so the user's own AWS settings are never used and never changed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import boto3
+
+# Credentials moto accepts; no real account has them.
+_FAKE_CREDENTIALS = {"aws_access_key_id": "OFFLINEPLANACCESSKEY", "aws_secret_access_key": "offline-plan-secret"}
+
+# Variables that would make botocore read a profile, a credentials file or a custom endpoint.
+_REDIRECTING_PREFIXES = ("AWS_",)
+
+
+def isolated_environment(region: str) -> dict[str, str]:
+    """The process environment with AWS settings replaced by fake, local-only ones."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(_REDIRECTING_PREFIXES)}
+    environment.update(
+        {
+            "AWS_ACCESS_KEY_ID": _FAKE_CREDENTIALS["aws_access_key_id"],
+            "AWS_SECRET_ACCESS_KEY": _FAKE_CREDENTIALS["aws_secret_access_key"],
+            "AWS_DEFAULT_REGION": region,
+            "AWS_REGION": region,
+            # Point the shared files at nothing so no profile of the user's is ever read.
+            "AWS_CONFIG_FILE": os.devnull,
+            "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+            "AWS_EC2_METADATA_DISABLED": "true",
+        }
+    )
+    return environment
+
+
+@contextmanager
+def _replaced_environment(environment: Mapping[str, str]) -> Iterator[None]:
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(environment)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+class EmulatedAws:
+    """One moto account in one home region, usable as a context manager or started per call.
+
+    Data persists from the first activation to `close()`, so a run sees one consistent account
+    (the same default VPC id in every invoke) however often it switches the emulation on.
+    """
+
+    def __init__(self, region: str) -> None:
+        self.region = region
+        self._mock: Any = None
+        self._session: boto3.Session | None = None
+        self._clients: dict[tuple[str, str], Any] = {}
+        self._depth = 0
+        self._environment_guard: Any = None
+
+    def __enter__(self) -> EmulatedAws:
+        self.activate()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.deactivate()
+
+    def activate(self) -> None:
+        """Switch moto on (nested calls are counted) with the isolated environment in place."""
+        self._depth += 1
+        if self._depth > 1:
+            return
+        self._environment_guard = _replaced_environment(isolated_environment(self.region))
+        self._environment_guard.__enter__()
+        # moto is imported here, not at module import, so commands that never need an account
+        # don't pay for it.
+        from moto import mock_aws
+
+        first_activation = self._mock is None
+        if first_activation:
+            self._mock = mock_aws()
+        self._mock.start(reset=first_activation)
+
+    def deactivate(self) -> None:
+        self._depth -= 1
+        if self._depth > 0:
+            return
+        # Keep the account's data: the emulation may be switched on again within the same run.
+        self._mock.stop(remove_data=False)
+        self._environment_guard.__exit__(None, None, None)
+        self._environment_guard = None
+
+    @contextmanager
+    def active(self) -> Iterator[EmulatedAws]:
+        self.activate()
+        try:
+            yield self
+        finally:
+            self.deactivate()
+
+    def client(self, service: str, region: str | None = None) -> Any:
+        """A boto3 client bound to the emulated account (call while active)."""
+        region = region or self.region
+        key = (service, region)
+        if key not in self._clients:
+            if self._session is None:
+                import boto3
+
+                self._session = boto3.Session(region_name=self.region, **_FAKE_CREDENTIALS)
+            self._clients[key] = self._session.client(service, region_name=region)  # type: ignore[call-overload]
+        return self._clients[key]
+
+    def botocore_data(self, name: str) -> Any:
+        """Botocore's bundled data (e.g. ``endpoints``), from the session's cached loader."""
+        if self._session is None:
+            self.client("sts")
+        assert self._session is not None
+        return self._session._session.get_data(name)  # type: ignore[attr-defined]
+
+    def close(self) -> None:
+        """Forget the account's data (only once every activation has ended)."""
+        if self._mock is not None and self._depth == 0:
+            from moto.core.models import MockAWS
+
+            if not MockAWS._mocks_active:
+                self._mock.reset()
+        self._clients.clear()
+        self._session = None

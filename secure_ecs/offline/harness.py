@@ -1,0 +1,157 @@
+"""Run a Pulumi Python program under Pulumi's mock engine and capture its resource graph.
+
+Only provider calls are simulated: the program, its components and the Pulumi SDK run for real.
+Resources get plausible computed attributes (`attributes.py`) and data-source invokes are answered
+by an `InvokeResponder` (an emulated account), so the graph looks like what `pulumi preview`
+would send to a policy pack.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import os
+import runpy
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import pulumi.runtime
+from pulumi.runtime.stack import wait_for_rpcs
+
+from secure_ecs.offline.account import default_responder
+from secure_ecs.offline.attributes import AccountContext, computed_attributes
+from secure_ecs.offline.graph import ResourceGraph
+from secure_ecs.offline.invokes import InvokeResponder
+from secure_ecs.offline.monitor import CapturingMonitor
+from secure_ecs.offline.stack_files import StackSettings, read_stack_settings
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+class ProgramError(Exception):
+    """The program could not be run to completion; the message says why and what to do."""
+
+
+class OfflineMocks(pulumi.runtime.Mocks):
+    """Computed attributes for resources, the responder for invokes."""
+
+    def __init__(self, responder: InvokeResponder, account: AccountContext) -> None:
+        self.responder = responder
+        self.account = account
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
+        if args.resource_id:  # a read (`.get`) of an existing resource
+            return args.resource_id, dict(args.inputs)
+        return computed_attributes(args.typ, args.name, args.inputs, self.account)
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:  # type: ignore[override]
+        # A bare dict is the mock monitor's "no check failures" form.
+        return self.responder.answer(args.token, args.args)
+
+
+@contextmanager
+def _program_environment(program_dir: Path) -> Iterator[None]:
+    """The working directory and import path a program gets from `pulumi up`."""
+    previous_cwd = Path.cwd()
+    previous_path = list(sys.path)
+    previous_modules = set(sys.modules)
+    os.chdir(program_dir)
+    sys.path.insert(0, str(program_dir))
+    try:
+        yield
+    finally:
+        os.chdir(previous_cwd)
+        sys.path[:] = previous_path
+        # Forget the program's own modules (not installed packages, even in a venv inside the
+        # project) so the next run of another program with same-named modules re-imports them.
+        for name in set(sys.modules) - previous_modules:
+            module_file = getattr(sys.modules[name], "__file__", None) or ""
+            if module_file.startswith(str(program_dir)) and "site-packages" not in module_file:
+                del sys.modules[name]
+
+
+async def _resolve_stack_outputs() -> dict[str, Any]:
+    root = pulumi.runtime.get_root_resource()
+    outputs = getattr(root, "outputs", {}) or {}
+    resolved = await pulumi.Output.from_input(outputs).future()
+    return dict(resolved or {})
+
+
+def _run_in_fresh_context(
+    program: Callable[[], object],
+    settings: StackSettings,
+    responder: InvokeResponder,
+    account: AccountContext,
+    environment: AbstractContextManager[object],
+) -> ResourceGraph:
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    mocks = OfflineMocks(responder, account)
+    monitor = CapturingMonitor(mocks)
+    pulumi.runtime.set_all_config(
+        {**settings.config, "aws:region": settings.config.get("aws:region", account.region)},
+        list(settings.secret_keys),
+    )
+    pulumi.runtime.set_mocks(
+        mocks, project=settings.project, stack=settings.stack, preview=settings.preview, monitor=monitor
+    )
+    try:
+        with environment:  # until every registration resolved: they may still import program modules
+            program()
+            loop.run_until_complete(wait_for_rpcs())
+            stack_outputs = loop.run_until_complete(_resolve_stack_outputs())
+    finally:
+        loop.run_until_complete(loop.shutdown_asyncgens())
+        loop.close()
+        asyncio.set_event_loop(None)
+    return ResourceGraph(
+        project=settings.project,
+        stack=settings.stack,
+        resources=tuple(monitor.captured),
+        stack_outputs=stack_outputs,
+    )
+
+
+def run_function(
+    program: Callable[[], object],
+    settings: StackSettings,
+    responder: InvokeResponder | None = None,
+    account: AccountContext | None = None,
+    environment: AbstractContextManager[object] | None = None,
+) -> ResourceGraph:
+    """Run an inline program (a function declaring resources) in a fresh Pulumi context.
+
+    Each run gets a fresh context, so runs in one process do not see each other's resources.
+    Exceptions from the program propagate unchanged; callers decide how to present them.
+    """
+    account = account or AccountContext(region=settings.config.get("aws:region", "us-east-1"))
+    responder = responder or default_responder(settings)
+    return contextvars.Context().run(
+        _run_in_fresh_context, program, settings, responder, account, environment or nullcontext()
+    )
+
+
+def run_program(
+    program_dir: Path,
+    settings: StackSettings,
+    responder: InvokeResponder | None = None,
+    account: AccountContext | None = None,
+) -> ResourceGraph:
+    """Run `program_dir/__main__.py` as `pulumi up` would, with `settings` as its stack config."""
+    if not (program_dir / "__main__.py").is_file():
+        raise ProgramError(f"{program_dir} has no __main__.py; point --program at a Pulumi Python project")
+
+    def program() -> None:
+        runpy.run_path(str(program_dir / "__main__.py"), run_name="__main__")
+
+    return run_function(program, settings, responder, account, _program_environment(program_dir))
+
+
+def run_stack(stack: str, project_dir: Path = REPO_ROOT, responder: InvokeResponder | None = None) -> ResourceGraph:
+    """Run one of a project's stacks with its `Pulumi.<stack>.yaml` config."""
+    return run_program(project_dir, read_stack_settings(project_dir, stack), responder)
+

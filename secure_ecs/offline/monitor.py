@@ -1,0 +1,87 @@
+"""A mock resource monitor that also records what the engine would see of each registration."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from google.protobuf import json_format
+from pulumi.runtime import rpc
+from pulumi.runtime.mocks import MockMonitor
+
+from secure_ecs.offline.graph import CapturedResource, ResourceOptions
+
+STACK_TYPE = "pulumi:pulumi:Stack"
+
+
+def _plain(struct: Any) -> dict[str, Any]:
+    """Protobuf Struct -> plain dict, keeping the engine's unknown sentinel and secrets unwrapped."""
+    value = json_format.MessageToDict(struct) if struct is not None else {}
+    return _unwrap_secrets(value)  # type: ignore[no-any-return]
+
+
+def _unwrap_secrets(value: Any) -> Any:
+    """Drop secret wrappers (policies judge the value) and give whole numbers back their int type."""
+    if isinstance(value, dict):
+        if value.get(rpc._special_sig_key) == rpc._special_secret_sig:
+            return _unwrap_secrets(value.get("value"))
+        return {k: _unwrap_secrets(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_unwrap_secrets(v) for v in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+class CapturingMonitor(MockMonitor):
+    """Answers registrations through the mocks and keeps a `CapturedResource` for each one."""
+
+    def __init__(self, mocks: Any) -> None:
+        super().__init__(mocks)
+        self.captured: list[CapturedResource] = []
+        self.stack_urn = ""
+
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        # The engine leaves the root stack out of a resource's type chain.
+        if parent.split("::")[2:3] == [STACK_TYPE]:
+            parent = ""
+        return str(super().make_urn(parent, type_, name))
+
+    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+        response = super().RegisterResource(request)
+        if request.type == STACK_TYPE:
+            self.stack_urn = response.urn
+            return response
+        options = ResourceOptions(
+            protect=bool(request.protect),
+            retain_on_delete=bool(request.retainOnDelete),
+            delete_before_replace=bool(request.deleteBeforeReplace),
+            ignore_changes=tuple(request.ignoreChanges),
+            aliases=tuple(request.aliasURNs),
+            additional_secret_outputs=tuple(request.additionalSecretOutputs),
+            replace_on_changes=tuple(request.replaceOnChanges),
+            deleted_with=request.deletedWith,
+            custom_timeouts={
+                key: getattr(request.customTimeouts, key)
+                for key in ("create", "update", "delete")
+                if getattr(request.customTimeouts, key)
+            },
+        )
+        self.captured.append(
+            CapturedResource(
+                urn=response.urn,
+                type=request.type,
+                name=request.name,
+                custom=bool(request.custom),
+                parent=request.parent or self.stack_urn,
+                inputs=_plain(request.object),
+                outputs=_plain(response.object) if request.custom else {},
+                id=response.id,
+                provider=request.provider,
+                dependencies=tuple(request.dependencies),
+                property_dependencies={
+                    key: tuple(deps.urns) for key, deps in request.propertyDependencies.items()
+                },
+                options=options,
+            )
+        )
+        return response

@@ -1,0 +1,98 @@
+"""`secure-ecs plan`: arguments, defaults, running the pipeline and the exit status."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from pathlib import Path
+
+from rich.console import Console
+
+from secure_ecs.plan.errors import explain
+from secure_ecs.plan.outputs import REPORTS, write_reports
+from secure_ecs.plan.pipeline import PlanRequest, run_plan
+from secure_ecs.plan.summary import summary_renderable
+
+EXIT_ERROR = 2
+DEFAULT_STACK = "dev"
+# The repository this package was installed from (an editable install or a checkout).
+PACKAGE_ROOT = Path(__file__).resolve().parents[2]
+
+
+def add_plan_parser(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subcommands.add_parser(
+        "plan",
+        help="run a stack offline (no cloud account) and check it with policy packs",
+        description="Run a Pulumi Python program under the mock engine with a stack's config, answer data "
+        "sources from an emulated AWS account, run CrossGuard policy packs over the result and write "
+        "summary.txt, plan.json, plan.sarif and architecture.mmd. Exit 0: no mandatory violation; "
+        "1: a mandatory violation; 2: the program, its config or a pack could not be run.",
+    )
+    parser.add_argument("--stack", default=DEFAULT_STACK, help="stack whose Pulumi.<stack>.yaml to use (default: dev)")
+    parser.add_argument("--program", type=Path, help="Pulumi Python project folder (default: this project)")
+    parser.add_argument("--policy-pack", type=Path, action="append", dest="policy_packs", metavar="DIR",
+                        help="policy pack folder; repeat for several (default: this project's policies/)")
+    parser.add_argument("--policy-config", type=Path, action="append", dest="policy_configs", metavar="FILE",
+                        help="policy config file for the pack in the same position (default: "
+                        "policies/config/<stack>.json for the default pack, when it exists)")
+    parser.add_argument("--format", choices=sorted(REPORTS), default="text", help="what to print (default: text)")
+    parser.add_argument("--out", type=Path, help="report folder (default: build/plan/<stack>/)")
+    parser.add_argument("--debug", action="store_true", help="print tracebacks for errors")
+    parser.set_defaults(handler=run_plan_command)
+
+
+def _find_project(start: Path) -> Path | None:
+    for folder in (start, *start.parents):
+        if (folder / "Pulumi.yaml").is_file():
+            return folder
+    return None
+
+
+def _source_root(program_dir: Path) -> Path:
+    """The enclosing repository (so SARIF paths match the checkout), else the program folder."""
+    for folder in (program_dir, *program_dir.parents):
+        if (folder / ".git").exists():
+            return folder
+    return program_dir
+
+
+def build_request(arguments: argparse.Namespace) -> PlanRequest:
+    program = arguments.program or _find_project(Path.cwd()) or PACKAGE_ROOT
+    program = program.resolve()
+    default_pack = PACKAGE_ROOT / "policies"
+    packs = tuple(p.resolve() for p in arguments.policy_packs or [default_pack])
+    configs: tuple[Path | None, ...]
+    if arguments.policy_configs:
+        configs = tuple(c.resolve() for c in arguments.policy_configs)
+    else:
+        stack_config = default_pack / "config" / f"{arguments.stack}.json"
+        uses_default_pack = not arguments.policy_packs
+        configs = (stack_config,) if uses_default_pack and stack_config.is_file() else ()
+    return PlanRequest(program_dir=program, stack=arguments.stack, pack_dirs=packs, config_files=configs,
+                       source_root=_source_root(program))
+
+
+def run_plan_command(arguments: argparse.Namespace) -> int:
+    console = Console(highlight=False)
+    errors = Console(stderr=True, highlight=False)
+    request = build_request(arguments)
+    if len(request.config_files) > len(request.pack_dirs):
+        errors.print("More --policy-config files than --policy-pack folders: give one config per pack, in order.")
+        return EXIT_ERROR
+    try:
+        result = run_plan(request)
+    except Exception as error:
+        if arguments.debug:
+            traceback.print_exception(error, file=sys.stderr)
+        errors.print(f"secure-ecs plan: {explain(error, request.program_dir, request.stack)}", markup=False,
+                     soft_wrap=True)
+        return EXIT_ERROR
+    out_dir = arguments.out or Path("build") / "plan" / request.stack
+    written = write_reports(result, out_dir)
+    if arguments.format == "text":
+        console.print(summary_renderable(result))
+        console.print(f"Reports written to {out_dir}/ ({', '.join(p.name for p in written.values())})")
+    else:
+        sys.stdout.write(written[arguments.format].read_text(encoding="utf-8"))
+    return result.exit_code

@@ -1,0 +1,70 @@
+"""One clear paragraph for each way a plan can fail before it has a verdict (exit status 2)."""
+
+from __future__ import annotations
+
+import traceback
+from pathlib import Path
+
+from secure_ecs.analyzer import AnalyzerError, PackStartError, PolicyConfigError
+from secure_ecs.offline.account import NoMatchingResourceError
+from secure_ecs.offline.harness import ProgramError
+from secure_ecs.offline.invokes import UnansweredInvokeError
+from secure_ecs.offline.stack_files import StackFileError
+
+# Modules whose exceptions mean "the stack's configuration or a component's arguments are wrong".
+_CONFIG_MODULES = ("secure_ecs.config", "components", "pydantic")
+
+
+def _program_frame(error: BaseException, program_dir: Path) -> str:
+    """`file:line` of the innermost traceback frame inside the program folder, or ""."""
+    root = str(program_dir.resolve())
+    found = ""
+    for frame in traceback.extract_tb(error.__traceback__):
+        if frame.filename.startswith(root) and "site-packages" not in frame.filename:
+            found = f"{Path(frame.filename).resolve().relative_to(program_dir.resolve())}:{frame.lineno}"
+    return found
+
+
+def _root_cause(error: BaseException) -> BaseException:
+    """The exception the program raised, unwrapped from the SDK's wrappers (chained causes)."""
+    seen = {id(error)}
+    while True:
+        inner = error.__cause__ or error.__context__
+        if inner is None or id(inner) in seen:
+            return error
+        if isinstance(inner, (UnansweredInvokeError, NoMatchingResourceError, SyntaxError, StackFileError)):
+            return inner
+        seen.add(id(inner))
+        error = inner
+
+
+def explain(error: BaseException, program_dir: Path, stack: str) -> str:
+    """The paragraph printed for an error that stops a plan."""
+    cause = error if isinstance(error, (UnansweredInvokeError, NoMatchingResourceError)) else _root_cause(error)
+    if isinstance(error, StackFileError) or isinstance(cause, StackFileError):
+        return (f"Cannot read the stack configuration: {cause}. Check --stack and --program: the program folder "
+                f"needs a Pulumi.yaml and a Pulumi.{stack}.yaml (create it with `pulumi stack init {stack}` "
+                "and `pulumi config set`).")
+    if isinstance(error, PolicyConfigError):
+        return f"The policy configuration is not valid: {error}. Fix the file given with --policy-config."
+    if isinstance(error, PackStartError):
+        return (f"A policy pack could not be started: {error}\nCheck that --policy-pack points at a CrossGuard pack "
+                "(a folder with PulumiPolicy.yaml) whose dependencies are installed.")
+    if isinstance(error, AnalyzerError):
+        return (f"A policy pack failed while checking the program: {error}\nA policy raised an error or the pack "
+                "stopped; run the pack's own tests, or rerun with --debug.")
+    if isinstance(cause, SyntaxError):
+        where = f"{cause.filename}:{cause.lineno}" if cause.filename else "the program"
+        return f"{where}: syntax error: {cause.msg}. Fix the program and run the plan again."
+    if isinstance(cause, UnansweredInvokeError | NoMatchingResourceError):
+        where = _program_frame(error, program_dir)
+        return f"The program{' at ' + where if where else ''} stopped: {cause}."
+    if isinstance(error, ProgramError):
+        return f"{error}."
+    where = _program_frame(error, program_dir)
+    kind = type(cause).__name__
+    if type(cause).__module__.startswith(_CONFIG_MODULES):
+        return (f"The configuration of stack '{stack}' was rejected ({kind}): {cause}. Fix Pulumi.{stack}.yaml "
+                "(or the component arguments) and run the plan again.")
+    return (f"The program raised {kind}{' at ' + where if where else ''}: {cause}. This is an error in the "
+            "program or its configuration, not a policy violation; fix it, or rerun with --debug for the traceback.")

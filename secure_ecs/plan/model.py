@@ -1,0 +1,80 @@
+"""What one offline plan found: the resource graph, where each resource is declared, and violations."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from secure_ecs.analyzer import AnalyzerInfo, Diagnostic
+from secure_ecs.offline.graph import ResourceGraph
+
+SEVERITY_ORDER = ("critical", "high", "medium", "low", "")
+"""Most severe first; "" is a policy that declares no severity."""
+
+
+@dataclass(frozen=True)
+class SourceLocation:
+    """The line of the program (or of a component it uses) that declared a resource."""
+
+    path: Path
+    line: int
+
+
+@dataclass(frozen=True)
+class PackRun:
+    """One policy pack's verdict on the graph."""
+
+    directory: Path
+    info: AnalyzerInfo
+    config_file: Path | None
+    diagnostics: tuple[Diagnostic, ...]
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    program_dir: Path
+    graph: ResourceGraph
+    packs: tuple[PackRun, ...]
+    locations: Mapping[str, SourceLocation] = field(default_factory=dict)
+    """URN -> where the resource was declared (resources created outside the program have none)."""
+    source_root: Path | None = None
+    """The folder report paths are relative to (the repository root when there is one)."""
+    duration_seconds: float = 0.0
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return [d for pack in self.packs for d in pack.diagnostics]
+
+    @property
+    def mandatory_violations(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.is_mandatory]
+
+    @property
+    def exit_code(self) -> int:
+        """0 when nothing mandatory was violated, 1 otherwise (2 is for errors, never set here)."""
+        return 1 if self.mandatory_violations else 0
+
+    def relative_path(self, path: Path) -> str:
+        root = self.source_root or self.program_dir
+        try:
+            return path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            return path.resolve().as_posix()
+
+    def program_file(self) -> Path:
+        return self.program_dir / "__main__.py"
+
+
+def severity_rank(severity: str) -> int:
+    return SEVERITY_ORDER.index(severity) if severity in SEVERITY_ORDER else len(SEVERITY_ORDER)
+
+
+def tool_version() -> str:
+    """The installed secure-ecs version, for report metadata."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("secure-ecs")
+    except PackageNotFoundError:
+        return "0+unknown"

@@ -1,0 +1,145 @@
+"""Every config rule: a valid stack passes; each bad value ends in one message naming key, value and fix."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+import yaml
+
+from secure_ecs.config import StackConfigError, validate_stack_config
+from tests.paths import REPO_ROOT
+
+MINIMAL: dict[str, Any] = {
+    "service": {"image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/app@sha256:" + "a" * 64},
+    "alb": {"allowHttpOnly": True},
+}
+
+
+def with_value(path: str, value: Any) -> dict[str, Any]:
+    config = copy.deepcopy(MINIMAL)
+    *parents, leaf = path.split(".")
+    node = config
+    for part in parents:
+        node = node.setdefault(part, {})
+    node[leaf] = value
+    return config
+
+
+def problems_for(config: dict[str, Any]) -> list[str]:
+    with pytest.raises(StackConfigError) as caught:
+        validate_stack_config(config)
+    return caught.value.problems
+
+
+def test_minimal_config_takes_secure_defaults() -> None:
+    config = validate_stack_config(MINIMAL)
+    assert config.network.egress == "none"
+    assert config.network.az_count == 2
+    assert config.alb.waf.enabled
+    assert config.alb.health_check_path == "/api/health"
+    assert config.service.enable_execute_command is False
+    assert config.database is None
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_shipped_stack_files_are_valid(stack: str) -> None:
+    raw = yaml.safe_load((REPO_ROOT / f"Pulumi.{stack}.yaml").read_text())["config"]
+    values = {key.split(":", 1)[1]: value for key, value in raw.items() if key.startswith("secure-ecs:")}
+    validate_stack_config(values)
+
+
+BAD_VALUES = [
+    # (key path, bad value, words the message must contain)
+    ("network.cidr", "8.8.0.0/16", ["secure-ecs:network.cidr", "8.8.0.0/16", "private range"]),
+    ("network.cidr", "10.0.0.0/33", ["secure-ecs:network.cidr", "not an IPv4 network"]),
+    ("network.cidr", "10.0.0.1/16", ["secure-ecs:network.cidr", "host bits"]),
+    ("network.cidr", "10.0.0.0/8", ["secure-ecs:network.cidr", "/16 to /28"]),
+    ("network.cidr", "10.0.0.0/20", ["secure-ecs:network.cidr", "need", "or larger range"]),
+    ("network.cidr", 10, ["secure-ecs:network.cidr", "valid string"]),
+    ("network.azCount", 1, ["secure-ecs:network.azCount", "greater than or equal to 2"]),
+    ("network.azCount", 7, ["secure-ecs:network.azCount", "less than or equal to 6"]),
+    ("network.azCount", "2", ["secure-ecs:network.azCount", "valid integer"]),
+    ("network.egress", "internet", ["secure-ecs:network.egress", "'none'", "'nat-single'"]),
+    ("network.flowLogRetentionDays", 10, ["secure-ecs:network.flowLogRetentionDays", "365"]),
+    ("network.subnetPrefixes", {"private": 12}, ["secure-ecs:network.subnetPrefixes.private", "16"]),
+    ("network.publicIps", True, ["secure-ecs:network.publicIps", "not a known setting", "azCount"]),
+    ("endpoints.extraServices", ["ec2"], ["secure-ecs:endpoints.extraServices", "ec2 not offered", "secretsmanager"]),
+    ("endpoints.extraServices", ["kms", "kms"], ["secure-ecs:endpoints.extraServices", "more than once"]),
+    ("endpoints.azCount", 3, ["endpoints.azCount 3 exceeds network.azCount 2"]),
+    ("service.dockerContext", "app", ["secure-ecs:service", "exactly one of `image`"]),
+    ("service.cpu", 300, ["secure-ecs:service.cpu", "256, 512"]),
+    ("service.memory", 4096, ["memory 4096 does not pair with cpu 256", "512, 1024 or 2048"]),
+    ("service.containerPort", 0, ["secure-ecs:service.containerPort"]),
+    ("service.environment", {"DB_PASSWORD": "hunter2"}, ["DB_PASSWORD", "move them to `secrets`"]),
+    ("service.environment", {"DATABASE_URL": "postgres://u:p@h/db"}, ["DATABASE_URL", "secrets"]),
+    ("service.secrets", {"API_KEY": "plaintext"}, ["API_KEY", "must be Secrets Manager or SSM parameter ARNs"]),
+    ("service.autoscaling", {"minCount": 2, "maxCount": 4}, ["desiredCount 1 must lie within"]),
+    ("service.autoscaling", {"minCount": 1}, ["secure-ecs:service.autoscaling.maxCount is required"]),
+    ("alb.certificateArn", "arn:aws:acm:us-east-1:1:certificate/x", ["contradict each other"]),
+    ("alb.allowHttpOnly", False, ["needs `certificateArn`"]),
+    ("alb.ingressCidrs", [], ["at least one range"]),
+    ("alb.ingressCidrs", ["0.0.0.0/33"], ["'0.0.0.0/33' is not a CIDR range"]),
+    ("alb.healthCheckPath", "health", ["must start with /"]),
+    ("alb.waf", {"rateLimit": 5}, ["secure-ecs:alb.waf.rateLimit", "greater than or equal to 10"]),
+    ("database", {"backupRetentionDays": 0}, ["secure-ecs:database.backupRetentionDays"]),
+    ("database", {"allocatedStorageGb": 100, "maxAllocatedStorageGb": 50}, ["maxAllocatedStorageGb must exceed"]),
+    ("database", {"instanceClass": "t3.micro"}, ["not an RDS class"]),
+    ("database", {"databaseName": "1app"}, ["secure-ecs:database.databaseName"]),
+    ("protectStateful", "yes", ["secure-ecs:protectStateful", "valid boolean"]),
+    ("tags", {"env": 1}, ["secure-ecs:tags.env", "valid string"]),
+    ("servise", {}, ["secure-ecs:servise", "not a known setting", "service"]),
+]
+
+
+@pytest.mark.parametrize(("path", "value", "expected"), BAD_VALUES, ids=[f"{p}={v!r}" for p, v, _ in BAD_VALUES])
+def test_bad_value_names_key_value_and_fix(path: str, value: Any, expected: list[str]) -> None:
+    message = str(StackConfigError(problems_for(with_value(path, value))))
+    for words in expected:
+        assert words in message, message
+    assert "nothing was created" in message
+
+
+def test_overlapping_explicit_subnets_are_refused() -> None:
+    subnets = {
+        "public": ["10.0.0.0/24", "10.0.1.0/24"],
+        "private": ["10.0.16.0/20", "10.0.1.128/25"],
+        "data": ["10.0.40.0/24", "10.0.41.0/24"],
+    }
+    (problem,) = problems_for(with_value("network.subnets", subnets))
+    assert "secure-ecs:network.subnets.private" in problem
+    assert "'10.0.1.128/25' overlaps '10.0.1.0/24'" in problem
+
+
+def test_explicit_subnets_outside_the_vpc_are_refused() -> None:
+    subnets = {"public": ["10.1.0.0/24", "10.0.1.0/24"], "private": ["10.0.16.0/20"] * 2, "data": ["10.0.40.0/24"] * 2}
+    (problem,) = problems_for(with_value("network.subnets", subnets))
+    assert "'10.1.0.0/24' is not inside the VPC range 10.0.0.0/16" in problem
+
+
+def test_explicit_subnets_need_one_range_per_az() -> None:
+    subnets = {"public": ["10.0.0.0/24"], "private": ["10.0.16.0/20"], "data": ["10.0.40.0/24"]}
+    (problem,) = problems_for(with_value("network.subnets", subnets))
+    assert "lists 1 ranges but azCount is 2" in problem
+
+
+def test_every_problem_is_reported_at_once() -> None:
+    config = with_value("network.azCount", 9)
+    config["service"]["cpu"] = 3
+    problems = problems_for(config)
+    assert any("network.azCount" in p for p in problems)
+    assert any("service.cpu" in p for p in problems)
+
+
+def test_missing_required_sections_are_named() -> None:
+    problems = problems_for({})
+    assert "secure-ecs:service is required but not set" in problems
+    assert "secure-ecs:alb is required but not set" in problems
+
+
+def test_implied_endpoints_follow_secrets_and_exec() -> None:
+    config = validate_stack_config(
+        {**with_value("service.enableExecuteCommand", True), "database": {}, "endpoints": {"extraServices": ["kms"]}}
+    )
+    assert config.interface_endpoint_services() == ["kms", "secretsmanager", "ssmmessages"]
