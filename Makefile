@@ -19,6 +19,7 @@ plan: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/mypy policies/__main__.py
 
 test: lint
 	$(BIN)/pytest -q

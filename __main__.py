@@ -19,9 +19,8 @@ from components import (
     SecureFargateService,
     SecureFargateServiceArgs,
 )
-from components.secret_reference import SecretReference, json_key_reference
+from components.secret_reference import SecretReference
 from secure_ecs.config import load_stack_config
-from secure_ecs.config.application import DATABASE_SECRET_VARIABLES
 
 config = load_stack_config()
 tags = {"secure-ecs:stack": pulumi.get_stack(), **config.tags}
@@ -90,6 +89,7 @@ service_args: SecureFargateServiceArgs = {
     "cpu": config.service.cpu,
     "memory": config.service.memory,
     "user": config.service.user,
+    "readonly_root_filesystem": config.service.readonly_root_filesystem,
     "health_check_path": config.alb.health_check_path,
     "desired_count": config.service.desired_count,
     "enable_execute_command": config.service.enable_execute_command,
@@ -118,17 +118,14 @@ if config.database is not None:
         "multi_az": config.database.multi_az,
         "backup_retention_days": config.database.backup_retention_days,
         "deletion_protection": protect,
+        "log_retention_days": config.database.log_retention_days,
         "tags": tags,
     }
     if config.database.max_allocated_storage_gb:
         database_args["max_allocated_storage_gb"] = config.database.max_allocated_storage_gb
     database = PrivateDatabase("database", database_args)
     # The source document's advice made concrete: credentials come from Secrets Manager, never env vars.
-    username_variable, password_variable = DATABASE_SECRET_VARIABLES
-    secrets += [
-        json_key_reference(username_variable, database.secret_arn, "username"),
-        json_key_reference(password_variable, database.secret_arn, "password"),
-    ]
+    secrets += database.secret_references()
     environment.update(
         DB_HOST=database.address,
         DB_PORT=str(config.database.port),

@@ -127,8 +127,7 @@ class HardenedAlb(pulumi.ComponentResource):
     """Name of the access-log bucket."""
 
     def __init__(self, name: str, args: HardenedAlbArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(f"secure-ecs:index:{COMPONENT}", name, None, opts)
-
+        # Every argument is checked before anything is registered, so a refusal leaves no partial component.
         container_port = require_int(
             COMPONENT, "container_port", args.get("container_port", 8080), minimum=1, maximum=65535
         )
@@ -170,6 +169,7 @@ class HardenedAlb(pulumi.ComponentResource):
         protect = require_bool(COMPONENT, "protect_stateful", args.get("protect_stateful", False))
         tags = args.get("tags")
 
+        super().__init__(f"secure-ecs:index:{COMPONENT}", name, None, opts)
         context = current_aws_context(self)
 
         self.security_group = rule_free_security_group(

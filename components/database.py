@@ -112,8 +112,7 @@ class PrivateDatabase(pulumi.ComponentResource):
     """RDS identifier of the instance."""
 
     def __init__(self, name: str, args: PrivateDatabaseArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(f"secure-ecs:index:{COMPONENT}", name, None, opts)
-
+        # Every argument is checked before anything is registered, so a refusal leaves no partial component.
         major = require_int(
             COMPONENT, "engine_major_version", args.get("engine_major_version", 16), minimum=13, maximum=99
         )
@@ -165,6 +164,7 @@ class PrivateDatabase(pulumi.ComponentResource):
             raise _reject("name", name, "use letters, digits and single hyphens so an RDS identifier can be derived")
         tags = args.get("tags")
 
+        super().__init__(f"secure-ecs:index:{COMPONENT}", name, None, opts)
         context = current_aws_context(self)
         # With protection on, the instance and everything it cannot live without stay in AWS if the
         # stack is destroyed: deleting a group or key under a kept instance would fail or break it.

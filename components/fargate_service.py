@@ -245,8 +245,7 @@ class SecureFargateService(pulumi.ComponentResource):
     """Role the application runs with."""
 
     def __init__(self, name: str, args: SecureFargateServiceArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(f"secure-ecs:index:{COMPONENT}", name, None, opts)
-
+        # Every argument is checked before anything is registered, so a refusal leaves no partial component.
         # Plain-value arguments decide which resources exist: validate them all before creating any.
         container_name = args.get("container_name", "app")
         if not isinstance(container_name, str) or not re.match(r"^[A-Za-z0-9_-]{1,255}$", container_name):
@@ -316,6 +315,7 @@ class SecureFargateService(pulumi.ComponentResource):
             raise _reject("docker_context", docker_context, "use an existing directory containing the Dockerfile")
         tags = args.get("tags")
 
+        super().__init__(f"secure-ecs:index:{COMPONENT}", name, None, opts)
         context = current_aws_context(self)
         child = pulumi.ResourceOptions(parent=self)
 

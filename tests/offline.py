@@ -8,14 +8,19 @@ from secure_ecs.offline.graph import CapturedResource, ResourceGraph
 from secure_ecs.offline.harness import run_function
 from secure_ecs.offline.stack_files import StackSettings
 
-TEST_SETTINGS = StackSettings(project="secure-ecs", stack="test", config={"aws:region": "us-east-1"})
+REGION = "us-east-1"
 
 
-def build(program: Callable[[], object], settings: StackSettings = TEST_SETTINGS) -> ResourceGraph:
-    return run_function(program, settings)
+def test_settings(region: str = REGION) -> StackSettings:
+    return StackSettings(project="secure-ecs", stack="test", config={"aws:region": region})
+
+
+def run_offline(program: Callable[[], object], region: str = REGION) -> ResourceGraph:
+    """Run `program` (a function declaring resources) against the emulated account of `region`."""
+    return run_function(program, test_settings(region))
 
 
 def only(graph: ResourceGraph, type_token: str) -> CapturedResource:
     matches = graph.of_type(type_token)
-    assert len(matches) == 1, f"expected one {type_token}, found {len(matches)}"
+    assert len(matches) == 1, f"expected one {type_token}, found {[r.name for r in matches]}"
     return matches[0]

@@ -139,20 +139,27 @@ ecr_kms_encryption = resource_policy(
 )
 
 
-def _has_lifecycle(view: StackView, repository: PolicyResource) -> bool:
+def _has_lifecycle(view: StackView, repository: PolicyResource, literal_names: set[str]) -> bool:
     if view.referrers(repository, "repository", tokens.ECR_LIFECYCLE_POLICY):
         return True
     # A repository name written literally in both places is known at preview time, unlike an ARN.
     name = text(lookup(repository.props, "name"))
-    return name is not None and any(
-        text(lookup(policy.props, "repository")) == name for policy in view.of_type(tokens.ECR_LIFECYCLE_POLICY)
-    )
+    return name is not None and name in literal_names
+
+
+def _literal_repository_names(view: StackView) -> set[str]:
+    return {
+        name
+        for policy in view.of_type(tokens.ECR_LIFECYCLE_POLICY)
+        if (name := text(lookup(policy.props, "repository"))) is not None
+    }
 
 
 def _repositories_without_lifecycle(args: StackValidationArgs, report: ReportViolation) -> None:
     view = StackView(args.resources)
+    literal_names = _literal_repository_names(view)
     for repository in view.of_type(tokens.ECR_REPOSITORY):
-        if not _has_lifecycle(view, repository):
+        if not _has_lifecycle(view, repository, literal_names):
             report(f"repository {repository.name} has no lifecycle policy: old images pile up.", repository.urn)
 
 

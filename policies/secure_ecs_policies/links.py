@@ -29,6 +29,7 @@ class StackView:
     def __init__(self, resources: Sequence[PolicyResource]) -> None:
         self.resources = [r for r in resources if isinstance(r, PolicyResource)]
         self._by_type: dict[str, list[PolicyResource]] = {}
+        self._reverse: dict[tuple[str, tuple[str, ...]], dict[int, list[PolicyResource]]] = {}
         for resource in self.resources:
             self._by_type.setdefault(str(resource.resource_type), []).append(resource)
 
@@ -50,4 +51,12 @@ class StackView:
 
     def referrers(self, target: PolicyResource, prop: str, *type_tokens: str) -> list[PolicyResource]:
         """Resources of the given types whose input ``prop`` is fed by ``target``."""
-        return [r for r in self.of_type(*type_tokens) if any(d is target for d in self.linked(r, prop))]
+        key = (prop, type_tokens)
+        if key not in self._reverse:
+            # Built once per lookup kind, so stacks of thousands of resources stay linear.
+            reverse: dict[int, list[PolicyResource]] = {}
+            for referrer in self.of_type(*type_tokens):
+                for source in {id(d): d for d in self.linked(referrer, prop)}.values():
+                    reverse.setdefault(id(source), []).append(referrer)
+            self._reverse[key] = reverse
+        return list(self._reverse[key].get(id(target), []))

@@ -42,8 +42,10 @@ class ServiceConfig(ConfigSection):
     """Environment variable name -> Secrets Manager ARN (optionally `:json-key::`) or SSM parameter ARN."""
     autoscaling: AutoscalingConfig | None = None
     """Target-tracking autoscaling on CPU; off when absent."""
+    readonly_root_filesystem: bool = True
+    """Container root filesystem is read-only (writable /tmp only)."""
     enable_execute_command: bool = False
-    """ECS Exec (adds the ssmmessages endpoint). Off by default."""
+    """ECS Exec (adds the ssmmessages endpoint); AWS's agent needs `readonlyRootFilesystem: false`."""
     log_retention_days: RetentionDays = 30
     """Days to keep container logs."""
 
@@ -80,6 +82,11 @@ class ServiceConfig(ConfigSection):
         if self.memory not in valid_memory_values(self.cpu):
             raise ValueError(
                 f"memory {self.memory} does not pair with cpu {self.cpu}; use {describe_memory_values(self.cpu)}"
+            )
+        if self.enable_execute_command and self.readonly_root_filesystem:
+            raise ValueError(
+                "enableExecuteCommand needs a writable root filesystem for the ECS Exec agent; "
+                "set readonlyRootFilesystem: false as well, or turn ECS Exec off"
             )
         scaling = self.autoscaling
         if scaling and not scaling.min_count <= self.desired_count <= scaling.max_count:
@@ -171,6 +178,8 @@ class DatabaseConfig(ConfigSection):
     """Name of the initial database."""
     port: int = Field(5432, ge=1150, le=65535)
     """Port PostgreSQL listens on."""
+    log_retention_days: RetentionDays = 30
+    """Days to keep the PostgreSQL logs exported to CloudWatch."""
 
     @model_validator(mode="after")
     def _storage(self) -> DatabaseConfig:

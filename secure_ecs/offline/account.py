@@ -39,7 +39,9 @@ class NoMatchingResourceError(Exception):
 
 def _filters(args: Mapping[str, Any], extra: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
     """Invoke `filters` + `tags` (+ argument-derived filters) as EC2 API filters."""
-    filters = [{"Name": f["name"], "Values": [str(v) for v in f.get("values") or []]} for f in args.get("filters") or []]
+    filters = [
+        {"Name": f["name"], "Values": [str(v) for v in f.get("values") or []]} for f in args.get("filters") or []
+    ]
     filters += [{"Name": f"tag:{key}", "Values": [str(value)]} for key, value in (args.get("tags") or {}).items()]
     for name, value in (extra or {}).items():
         if value is None or value == "":
@@ -243,9 +245,14 @@ def _subnets(account: EmulatedAccount, args: dict[str, Any]) -> dict[str, Any]:
 
 @answers("aws:ec2/getSubnet:getSubnet")
 def _subnet(account: EmulatedAccount, args: dict[str, Any]) -> dict[str, Any]:
-    extra = {"subnet-id": args.get("id"), "vpc-id": args.get("vpcId"), "availability-zone": args.get("availabilityZone"),
-             "availability-zone-id": args.get("availabilityZoneId"), "cidr-block": args.get("cidrBlock"),
-             "state": args.get("state")}
+    extra = {
+        "subnet-id": args.get("id"),
+        "vpc-id": args.get("vpcId"),
+        "availability-zone": args.get("availabilityZone"),
+        "availability-zone-id": args.get("availabilityZoneId"),
+        "cidr-block": args.get("cidrBlock"),
+        "state": args.get("state"),
+    }
     if args.get("defaultForAz") is not None:
         extra["default-for-az"] = bool(args["defaultForAz"])
     subnets = account.ec2(args).describe_subnets(Filters=_filters(args, extra))["Subnets"]
@@ -363,8 +370,12 @@ def _ami(account: EmulatedAccount, args: dict[str, Any]) -> dict[str, Any]:
         "bootMode": image.get("BootMode", ""),
         "enaSupport": bool(image.get("EnaSupport")),
         "blockDeviceMappings": [
-            {"deviceName": m.get("DeviceName", ""), "ebs": {k[0].lower() + k[1:]: str(v) for k, v in m.get("Ebs", {}).items()},
-             "noDevice": "", "virtualName": m.get("VirtualName", "")}
+            {
+                "deviceName": m.get("DeviceName", ""),
+                "ebs": {key[0].lower() + key[1:]: str(value) for key, value in m.get("Ebs", {}).items()},
+                "noDevice": "",
+                "virtualName": m.get("VirtualName", ""),
+            }
             for m in image.get("BlockDeviceMappings", [])
         ],
         "productCodes": [],

@@ -20,6 +20,7 @@ from typing import Any
 
 import pulumi
 import pulumi.runtime
+from pulumi.runtime.settings import SETTINGS
 from pulumi.runtime.stack import wait_for_rpcs
 
 from secure_ecs.offline.account import default_responder
@@ -90,6 +91,9 @@ def _run_in_fresh_context(
 ) -> ResourceGraph:
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
+    # The SDK tracks outstanding outputs process-wide; drop any left by an earlier run that failed.
+    SETTINGS.rpc_manager.clear()
+    SETTINGS.outputs.clear()
     mocks = OfflineMocks(responder, account)
     monitor = CapturingMonitor(mocks)
     pulumi.runtime.set_all_config(
@@ -99,8 +103,11 @@ def _run_in_fresh_context(
     pulumi.runtime.set_mocks(
         mocks, project=settings.project, stack=settings.stack, preview=settings.preview, monitor=monitor
     )
+    # A responder that is a context manager (an emulated account) stays switched on for the whole
+    # run: invokes are answered on executor threads, concurrently.
+    account_scope = responder if isinstance(responder, AbstractContextManager) else nullcontext()
     try:
-        with environment:  # until every registration resolved: they may still import program modules
+        with account_scope, environment:  # until every registration resolved: they may import program modules
             program()
             loop.run_until_complete(wait_for_rpcs())
             stack_outputs = loop.run_until_complete(_resolve_stack_outputs())

@@ -29,7 +29,8 @@ def add_plan_parser(subcommands: argparse._SubParsersAction[argparse.ArgumentPar
         "summary.txt, plan.json, plan.sarif and architecture.mmd. Exit 0: no mandatory violation; "
         "1: a mandatory violation; 2: the program, its config or a pack could not be run.",
     )
-    parser.add_argument("--stack", default=DEFAULT_STACK, help="stack whose Pulumi.<stack>.yaml to use (default: dev)")
+    parser.add_argument("--stack", default=DEFAULT_STACK,
+                        help="stack whose Pulumi.<stack>.yaml to use (default: dev)")
     parser.add_argument("--program", type=Path, help="Pulumi Python project folder (default: this project)")
     parser.add_argument("--policy-pack", type=Path, action="append", dest="policy_packs", metavar="DIR",
                         help="policy pack folder; repeat for several (default: this project's policies/)")
@@ -85,8 +86,8 @@ def run_plan_command(arguments: argparse.Namespace) -> int:
     except Exception as error:
         if arguments.debug:
             traceback.print_exception(error, file=sys.stderr)
-        errors.print(f"secure-ecs plan: {explain(error, request.program_dir, request.stack)}", markup=False,
-                     soft_wrap=True)
+        paragraph = explain(error, request.program_dir, request.stack, arguments.debug)
+        errors.print(f"secure-ecs plan: {paragraph}", markup=False, soft_wrap=True)
         return EXIT_ERROR
     out_dir = arguments.out or Path("build") / "plan" / request.stack
     written = write_reports(result, out_dir)

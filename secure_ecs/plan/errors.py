@@ -32,39 +32,58 @@ def _root_cause(error: BaseException) -> BaseException:
         inner = error.__cause__ or error.__context__
         if inner is None or id(inner) in seen:
             return error
-        if isinstance(inner, (UnansweredInvokeError, NoMatchingResourceError, SyntaxError, StackFileError)):
+        if isinstance(inner, UnansweredInvokeError | NoMatchingResourceError | SyntaxError | StackFileError):
             return inner
         seen.add(id(inner))
         error = inner
 
 
-def explain(error: BaseException, program_dir: Path, stack: str) -> str:
-    """The paragraph printed for an error that stops a plan."""
-    cause = error if isinstance(error, (UnansweredInvokeError, NoMatchingResourceError)) else _root_cause(error)
-    if isinstance(error, StackFileError) or isinstance(cause, StackFileError):
-        return (f"Cannot read the stack configuration: {cause}. Check --stack and --program: the program folder "
-                f"needs a Pulumi.yaml and a Pulumi.{stack}.yaml (create it with `pulumi stack init {stack}` "
-                "and `pulumi config set`).")
+def _last_lines(text: str, debug: bool) -> str:
+    """A pack's own traceback in full with --debug; otherwise only its closing line (the error)."""
+    if debug:
+        return text
+    head, marker, tail = text.partition("--- pack stderr (last lines) ---")
+    if not marker:
+        return text
+    lines = [line for line in tail.splitlines() if line.strip()]
+    return f"{head.strip()} The pack said: {lines[-1].strip() if lines else '(nothing)'}"
+
+
+def _pack_problem(error: AnalyzerError, debug: bool) -> str:
     if isinstance(error, PolicyConfigError):
         return f"The policy configuration is not valid: {error}. Fix the file given with --policy-config."
     if isinstance(error, PackStartError):
-        return (f"A policy pack could not be started: {error}\nCheck that --policy-pack points at a CrossGuard pack "
-                "(a folder with PulumiPolicy.yaml) whose dependencies are installed.")
-    if isinstance(error, AnalyzerError):
-        return (f"A policy pack failed while checking the program: {error}\nA policy raised an error or the pack "
-                "stopped; run the pack's own tests, or rerun with --debug.")
+        return (f"A policy pack could not be started: {_last_lines(str(error), debug)}\nCheck that --policy-pack "
+                "points at a CrossGuard pack (a folder with PulumiPolicy.yaml) whose dependencies are installed.")
+    return (f"A policy pack failed while checking the program: {_last_lines(str(error), debug)}\nA policy raised "
+            "an error or the pack stopped; run the pack's own tests, or rerun with --debug.")
+
+
+def _program_problem(error: BaseException, cause: BaseException, program_dir: Path, stack: str) -> str:
+    where = _program_frame(error, program_dir)
+    at = f" at {where}" if where else ""
     if isinstance(cause, SyntaxError):
-        where = f"{cause.filename}:{cause.lineno}" if cause.filename else "the program"
-        return f"{where}: syntax error: {cause.msg}. Fix the program and run the plan again."
+        location = f"{cause.filename}:{cause.lineno}" if cause.filename else "the program"
+        return f"{location}: syntax error: {cause.msg}. Fix the program and run the plan again."
     if isinstance(cause, UnansweredInvokeError | NoMatchingResourceError):
-        where = _program_frame(error, program_dir)
-        return f"The program{' at ' + where if where else ''} stopped: {cause}."
+        return f"The program{at} stopped: {cause}."
     if isinstance(error, ProgramError):
         return f"{error}."
-    where = _program_frame(error, program_dir)
     kind = type(cause).__name__
     if type(cause).__module__.startswith(_CONFIG_MODULES):
-        return (f"The configuration of stack '{stack}' was rejected ({kind}): {cause}. Fix Pulumi.{stack}.yaml "
-                "(or the component arguments) and run the plan again.")
-    return (f"The program raised {kind}{' at ' + where if where else ''}: {cause}. This is an error in the "
-            "program or its configuration, not a policy violation; fix it, or rerun with --debug for the traceback.")
+        return (f"The configuration of stack '{stack}' was rejected ({kind}{at}): {cause}. Fix "
+                f"Pulumi.{stack}.yaml (or the component arguments) and run the plan again.")
+    return (f"The program raised {kind}{at}: {cause}. This is an error in the program or its configuration, "
+            "not a policy violation; fix it, or rerun with --debug for the traceback.")
+
+
+def explain(error: BaseException, program_dir: Path, stack: str, debug: bool = False) -> str:
+    """The paragraph printed for an error that stops a plan."""
+    if isinstance(error, AnalyzerError):
+        return _pack_problem(error, debug)
+    cause = error if isinstance(error, UnansweredInvokeError | NoMatchingResourceError) else _root_cause(error)
+    if isinstance(cause, StackFileError):
+        return (f"Cannot read the stack configuration: {cause}. Check --stack and --program: the program folder "
+                f"needs a Pulumi.yaml and a Pulumi.{stack}.yaml (create it with `pulumi stack init {stack}` "
+                "and `pulumi config set`).")
+    return _program_problem(error, cause, program_dir, stack)

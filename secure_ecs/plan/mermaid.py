@@ -129,7 +129,7 @@ class _Architecture:
             network = service.inputs.get("networkConfiguration") or {}
             if isinstance(network, Mapping) and network.get("assignPublicIp") is True:
                 self._add([INTERNET], [service.urn], "public IP", declared=True)
-            if service.inputs.get("associatePublicIpAddress") is True or service.inputs.get("publiclyAccessible") is True:
+            if True in (service.inputs.get("associatePublicIpAddress"), service.inputs.get("publiclyAccessible")):
                 self._add([INTERNET], [service.urn], "public IP", declared=True)
         for association in self.graph.of_type(_WAF_ASSOCIATION):
             acls = [u for u in _deps(association, "webAclArn") if u in self.node_urns]

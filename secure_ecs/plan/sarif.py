@@ -30,10 +30,14 @@ def rule_id(pack: str, policy: str) -> str:
 
 def _rule(pack: str, policy: PolicyDescriptor) -> dict[str, Any]:
     help_text = policy.remediation or policy.description
-    markdown = f"**{policy.name}**: {policy.description}\n\n**Fix:** {policy.remediation or 'see the policy description.'}"
+    fix = policy.remediation or "see the policy description."
+    markdown = f"**{policy.name}**: {policy.description}\n\n**Fix:** {fix}"
     if policy.controls:
         markdown += f"\n\n**Controls:** {', '.join(policy.controls)}"
-    properties: dict[str, Any] = {"tags": ["security", "pulumi", "crossguard", *policy.controls], "precision": "very-high"}
+    properties: dict[str, Any] = {
+        "tags": ["security", "pulumi", "crossguard", *policy.controls],
+        "precision": "very-high",
+    }
     if policy.severity in SECURITY_SEVERITY:
         properties["security-severity"] = SECURITY_SEVERITY[policy.severity]
     return {

@@ -59,7 +59,7 @@ class DeclarationRecorder:
             recorder.record(t, name)
             original(resource, t, name, *args, **kwargs)
 
-        pulumi.resource.Resource.__init__ = recording_init  # type: ignore[method-assign]
+        pulumi.resource.Resource.__init__ = recording_init  # type: ignore[method-assign,assignment]
         try:
             yield self
         finally:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,10 +11,9 @@ import pytest
 from components.errors import ComponentArgumentError
 from components.fargate_service import SecureFargateService, SecureFargateServiceArgs
 from components.secret_names import name_looks_secret, value_embeds_password
-from secure_ecs.offline.account import EmulatedAccount
 from secure_ecs.offline.graph import CapturedResource, ResourceGraph
-from secure_ecs.offline.harness import run_function
-from secure_ecs.offline.stack_files import StackSettings
+from tests.offline import only as one
+from tests.offline import run_offline
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
@@ -35,9 +33,6 @@ BASE_ARGS: SecureFargateServiceArgs = {
 }
 
 
-def run_offline(program: Callable[[], object]) -> ResourceGraph:
-    with EmulatedAccount(REGION) as account:
-        return run_function(program, StackSettings("secure-ecs", "test", {"aws:region": REGION}), responder=account)
 
 
 def build(**overrides: Any) -> ResourceGraph:
@@ -47,10 +42,6 @@ def build(**overrides: Any) -> ResourceGraph:
     return run_offline(lambda: SecureFargateService("web", args))  # type: ignore[arg-type]
 
 
-def one(graph: ResourceGraph, type_token: str) -> CapturedResource:
-    found = graph.of_type(type_token)
-    assert len(found) == 1, f"expected one {type_token}, found {[r.name for r in found]}"
-    return found[0]
 
 
 def container(graph: ResourceGraph) -> dict[str, Any]:
@@ -114,7 +105,9 @@ def test_component_type_token_and_child_names(default_graph: ResourceGraph) -> N
 # --- ECR ----------------------------------------------------------------------------------------------
 
 
-def test_repository_scans_on_push_is_immutable_kms_encrypted_and_not_force_deleted(default_graph: ResourceGraph) -> None:
+def test_repository_scans_on_push_is_immutable_kms_encrypted_and_not_force_deleted(
+    default_graph: ResourceGraph,
+) -> None:
     repo = one(default_graph, "aws:ecr/repository:Repository").inputs
     assert repo["imageScanningConfiguration"] == {"scanOnPush": True}
     assert repo["imageTagMutability"] == "IMMUTABLE"
@@ -291,7 +284,9 @@ def test_ecs_exec_opt_in(full_graph: ResourceGraph) -> None:
 
 
 def _rule_view(rule: CapturedResource) -> tuple[str, str, str, int]:
-    peer = rule.inputs.get("referencedSecurityGroupId") or rule.inputs.get("prefixListId") or rule.inputs.get("cidrIpv4")
+    peer = (
+        rule.inputs.get("referencedSecurityGroupId") or rule.inputs.get("prefixListId") or rule.inputs.get("cidrIpv4")
+    )
     direction = "in" if "Ingress" in rule.type else "out"
     return direction, rule.inputs["securityGroupId"], str(peer), rule.inputs["fromPort"]
 
@@ -415,8 +410,20 @@ def test_refusal_never_echoes_a_secret_value() -> None:
 
 @pytest.mark.parametrize(
     "name",
-    ["PASSWORD", "db_password", "JWT_SECRET", "API_KEY", "OPENAI_APIKEY", "PRIVATE_KEY_PEM", "CLIENT_SECRET",
-     "SLACK_TOKEN", "SMTP_CREDENTIALS", "AWS_ACCESS_KEY_ID", "MONGO_CONNECTION_STRING", "app.signing-key"],
+    [
+        "PASSWORD",
+        "db_password",
+        "JWT_SECRET",
+        "API_KEY",
+        "OPENAI_APIKEY",
+        "PRIVATE_KEY_PEM",
+        "CLIENT_SECRET",
+        "SLACK_TOKEN",
+        "SMTP_CREDENTIALS",
+        "AWS_ACCESS_KEY_ID",
+        "MONGO_CONNECTION_STRING",
+        "app.signing-key",
+    ],
 )
 def test_matcher_flags_credential_names(name: str) -> None:
     assert name_looks_secret(name)
@@ -424,8 +431,19 @@ def test_matcher_flags_credential_names(name: str) -> None:
 
 @pytest.mark.parametrize(
     "name",
-    ["LOG_LEVEL", "PORT", "DATABASE_URL", "PASSWORD_MIN_LENGTH", "TOKEN_TTL", "JWT_SECRET_ARN", "API_KEY_HEADER",
-     "PWD", "KEYCLOAK_REALM", "BYPASS_CACHE", "DB_HOST"],
+    [
+        "LOG_LEVEL",
+        "PORT",
+        "DATABASE_URL",
+        "PASSWORD_MIN_LENGTH",
+        "TOKEN_TTL",
+        "JWT_SECRET_ARN",
+        "API_KEY_HEADER",
+        "PWD",
+        "KEYCLOAK_REALM",
+        "BYPASS_CACHE",
+        "DB_HOST",
+    ],
 )
 def test_matcher_allows_descriptive_names(name: str) -> None:
     assert not name_looks_secret(name)

@@ -12,7 +12,7 @@ from components.errors import ComponentArgumentError
 from components.network import PrivateNetwork, PrivateNetworkArgs
 from components.tags import TIER_TAG
 from secure_ecs.offline.graph import CapturedResource, ResourceGraph
-from tests.offline import build, only
+from tests.offline import only, run_offline
 
 SUBNET = "aws:ec2/subnet:Subnet"
 ROUTE = "aws:ec2/route:Route"
@@ -20,7 +20,7 @@ ROUTE = "aws:ec2/route:Route"
 
 def network(**overrides: Any) -> ResourceGraph:
     args: PrivateNetworkArgs = {"cidr_block": "10.0.0.0/16", **overrides}  # type: ignore[typeddict-item]
-    return build(lambda: PrivateNetwork("net", args))
+    return run_offline(lambda: PrivateNetwork("net", args))
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +29,9 @@ def default_network() -> ResourceGraph:
 
 
 def subnets_of(graph: ResourceGraph, tier: str) -> list[CapturedResource]:
-    return [s for s in graph.of_type(SUBNET) if s.inputs["tags"][TIER_TAG] == tier]
+    """The tier's subnets in AZ order (registration order is not deterministic)."""
+    subnets = [s for s in graph.of_type(SUBNET) if s.inputs["tags"][TIER_TAG] == tier]
+    return sorted(subnets, key=lambda s: str(s.inputs["availabilityZone"]))
 
 
 def route_table_of(graph: ResourceGraph, subnet: CapturedResource) -> str:
@@ -66,8 +68,8 @@ def test_one_subnet_per_tier_per_az_none_mapping_public_ips(default_network: Res
 
 
 def test_subnet_ranges_are_inside_the_vpc_and_disjoint(default_network: ResourceGraph) -> None:
-    ranges = [ipaddress.ip_network(s.inputs["cidrBlock"]) for s in default_network.of_type(SUBNET)]
-    assert all(r.subnet_of(ipaddress.ip_network("10.0.0.0/16")) for r in ranges)
+    ranges = [ipaddress.IPv4Network(s.inputs["cidrBlock"]) for s in default_network.of_type(SUBNET)]
+    assert all(r.subnet_of(ipaddress.IPv4Network("10.0.0.0/16")) for r in ranges)
     assert not any(a.overlaps(b) for i, a in enumerate(ranges) for b in ranges[i + 1 :])
 
 
@@ -194,13 +196,13 @@ def test_refuses_bad_arguments_before_creating_anything(overrides: dict[str, Any
 def test_refuses_more_azs_than_the_region_has() -> None:
     from secure_ecs.offline.attributes import AccountContext
     from secure_ecs.offline.harness import run_function
-    from tests.offline import TEST_SETTINGS
+    from tests.offline import test_settings
 
     class ThreeZoneAccount:
         def answer(self, token: str, args: dict[str, Any]) -> dict[str, Any]:
             from secure_ecs.offline.account import default_responder
 
-            result = default_responder(TEST_SETTINGS).answer(token, args)
+            result = default_responder(test_settings()).answer(token, args)
             if token.endswith("getAvailabilityZones"):
                 result = {**result, "names": result["names"][:3]}
             return result
@@ -208,7 +210,7 @@ def test_refuses_more_azs_than_the_region_has() -> None:
     with pytest.raises(ComponentArgumentError, match="the region offers 3 AZs"):
         run_function(
             lambda: PrivateNetwork("net", {"cidr_block": "10.0.0.0/16", "availability_zone_count": 4}),
-            TEST_SETTINGS,
+            test_settings(),
             ThreeZoneAccount(),
             AccountContext(),
         )

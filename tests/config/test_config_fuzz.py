@@ -40,9 +40,13 @@ service = st.fixed_dictionaries(
         "cpu": st.sampled_from([256, 512, 1024, 300]) | json_values,
         "memory": st.sampled_from([512, 1024, 2048, 3000]) | json_values,
         "desiredCount": st.integers(-2, 20),
-        "environment": st.dictionaries(st.sampled_from(["APP_ENV", "DB_PASSWORD", "API_TOKEN", "X"]), st.text(max_size=20)),
+        "environment": st.dictionaries(
+            st.sampled_from(["APP_ENV", "DB_PASSWORD", "API_TOKEN", "X"]), st.text(max_size=20)
+        ),
         "secrets": st.dictionaries(st.text(max_size=8), st.sampled_from(["arn:aws:secretsmanager:x", "plain"])),
-        "autoscaling": st.fixed_dictionaries({}, optional={"minCount": st.integers(0, 5), "maxCount": st.integers(0, 5)}),
+        "autoscaling": st.fixed_dictionaries(
+            {}, optional={"minCount": st.integers(0, 5), "maxCount": st.integers(0, 5)}
+        ),
     },
 )
 alb = st.fixed_dictionaries(

@@ -72,6 +72,7 @@ BAD_VALUES = [
     ("service.cpu", 300, ["secure-ecs:service.cpu", "256, 512"]),
     ("service.memory", 4096, ["memory 4096 does not pair with cpu 256", "512, 1024 or 2048"]),
     ("service.containerPort", 0, ["secure-ecs:service.containerPort"]),
+    ("service.enableExecuteCommand", True, ["needs a writable root filesystem", "readonlyRootFilesystem: false"]),
     ("service.environment", {"DB_PASSWORD": "hunter2"}, ["DB_PASSWORD", "move them to `secrets`"]),
     ("service.environment", {"DATABASE_URL": "postgres://u:p@h/db"}, ["DATABASE_URL", "secrets"]),
     ("service.secrets", {"API_KEY": "plaintext"}, ["API_KEY", "must be Secrets Manager or SSM parameter ARNs"]),
@@ -139,7 +140,8 @@ def test_missing_required_sections_are_named() -> None:
 
 
 def test_implied_endpoints_follow_secrets_and_exec() -> None:
+    service = {**MINIMAL["service"], "enableExecuteCommand": True, "readonlyRootFilesystem": False}
     config = validate_stack_config(
-        {**with_value("service.enableExecuteCommand", True), "database": {}, "endpoints": {"extraServices": ["kms"]}}
+        {**MINIMAL, "service": service, "database": {}, "endpoints": {"extraServices": ["kms"]}}
     )
     assert config.interface_endpoint_services() == ["kms", "secretsmanager", "ssmmessages"]

@@ -24,7 +24,9 @@ def test_info_describes_every_policy_with_its_metadata(default_pack: AnalyzerCli
     for descriptor in info.policies:
         metadata = POLICY_METADATA[descriptor.name]
         assert (descriptor.severity, descriptor.controls, descriptor.remediation) == (
-            metadata.severity, metadata.controls, metadata.remediation,
+            metadata.severity,
+            metadata.controls,
+            metadata.remediation,
         )
         assert descriptor.enforcement_level == metadata.default_enforcement
         assert descriptor.policy_type in {"resource", "stack"}
@@ -42,7 +44,9 @@ def test_config_files_resolve_like_the_engine(default_pack: AnalyzerClient, stac
     for descriptor in resolved.policies:
         entry = written.get(descriptor.name)
         level = entry if isinstance(entry, str) else (entry or {}).get("enforcementLevel")
-        assert config[descriptor.name].enforcement_level == (level or written.get("all") or descriptor.enforcement_level)
+        assert config[descriptor.name].enforcement_level == (
+            level or written.get("all") or descriptor.enforcement_level
+        )
         defaults = {k: v["default"] for k, v in descriptor.config_schema.items() if "default" in v}
         overrides = {k: v for k, v in (entry if isinstance(entry, dict) else {}).items() if k != "enforcementLevel"}
         assert config[descriptor.name].properties == {**defaults, **overrides}
@@ -57,8 +61,9 @@ def test_config_files_resolve_like_the_engine(default_pack: AnalyzerClient, stac
         ({"rds-multi-az": 3}, "rds-multi-az"),
     ],
 )
-def test_bad_config_is_refused_before_configure(default_pack: AnalyzerClient, config: dict[str, object],
-                                                complaint: str) -> None:
+def test_bad_config_is_refused_before_configure(
+    default_pack: AnalyzerClient, config: dict[str, object], complaint: str
+) -> None:
     from secure_ecs.analyzer.config import resolve_policy_config
 
     with pytest.raises(PolicyConfigError, match=complaint):
@@ -82,8 +87,9 @@ def test_requests_carry_options_and_provider() -> None:
 def test_configure_sends_levels_and_properties(tmp_path: Path) -> None:
     log_group = resource(tokens.LOG_GROUP, "logs", {"retentionInDays": 30, "kmsKeyId": "arn:aws:kms:k"})
     with AnalyzerClient(PACK_DIR) as pack:
-        pack.configure({"all": "disabled", "log-group-retention": {"enforcementLevel": "advisory",
-                                                                     "minimumRetentionDays": 60}})
+        pack.configure(
+            {"all": "disabled", "log-group-retention": {"enforcementLevel": "advisory", "minimumRetentionDays": 60}}
+        )
         [finding] = pack.analyze(log_group, graph(log_group))
         assert (finding.policy_name, finding.enforcement_level) == ("log-group-retention", "advisory")
         assert "minimum of 60 days" in finding.message
@@ -105,14 +111,17 @@ def test_a_pack_that_fails_to_start_reports_its_stderr(tmp_path: Path) -> None:
 
 
 def test_a_policy_that_raises_fails_the_call(tmp_path: Path) -> None:
-    pack_dir = _write_pack(tmp_path / "raising", """
+    pack_dir = _write_pack(
+        tmp_path / "raising",
+        """
         from pulumi_policy import PolicyPack, ResourceValidationPolicy
 
         def explode(args, report):
             raise ValueError("policy bug")
 
         PolicyPack("raising", [ResourceValidationPolicy("explodes", "always raises", explode)])
-    """)
+    """,
+    )
     queue = resource("aws:sqs/queue:Queue", "queue", {})
     with AnalyzerClient(pack_dir) as pack:
         pack.configure()
@@ -129,7 +138,10 @@ def test_node_packs_start_through_run_policy_pack(tmp_path: Path) -> None:
     host = pack_dir / "node_modules/@pulumi/pulumi/cmd/run-policy-pack"
     host.mkdir(parents=True)
     assert pack_command(pack_dir, "127.0.0.1:1", node="node") == [
-        "node", "node_modules/@pulumi/pulumi/cmd/run-policy-pack", "127.0.0.1:1", ".",
+        "node",
+        "node_modules/@pulumi/pulumi/cmd/run-policy-pack",
+        "127.0.0.1:1",
+        ".",
     ]
 
 

@@ -24,19 +24,33 @@ class StackCase:
 
 
 def _repository_scanning(scan: object = False, registry_filter: object = None, name: object = "app") -> ResourceGraph:
-    repository = resource(tokens.ECR_REPOSITORY, "repo", {"name": name, "imageScanningConfiguration": {"scanOnPush": scan}})
+    repository = resource(
+        tokens.ECR_REPOSITORY, "repo", {"name": name, "imageScanningConfiguration": {"scanOnPush": scan}}
+    )
     if registry_filter is None:
         return graph(repository)
-    registry = resource(tokens.ECR_REGISTRY_SCANNING, "registry", {"scanType": "ENHANCED", "rules": [
-        {"scanFrequency": "CONTINUOUS_SCAN", "repositoryFilters": [{"filter": registry_filter, "filterType": "WILDCARD"}]}
-    ]})
+    registry = resource(
+        tokens.ECR_REGISTRY_SCANNING,
+        "registry",
+        {
+            "scanType": "ENHANCED",
+            "rules": [
+                {
+                    "scanFrequency": "CONTINUOUS_SCAN",
+                    "repositoryFilters": [{"filter": registry_filter, "filterType": "WILDCARD"}],
+                }
+            ],
+        },
+    )
     return graph(repository, registry)
 
 
 def _lifecycle(linked: bool, repository_prop: object = None) -> ResourceGraph:
     repository = resource(tokens.ECR_REPOSITORY, "repo", {"name": UNKNOWN})
     props = {} if repository_prop is None else {"repository": repository_prop}
-    policy = resource(tokens.ECR_LIFECYCLE_POLICY, "lifecycle", props, links={"repository": [repository]} if linked else None)
+    policy = resource(
+        tokens.ECR_LIFECYCLE_POLICY, "lifecycle", props, links={"repository": [repository]} if linked else None
+    )
     return graph(repository, policy)
 
 
@@ -49,13 +63,17 @@ def _waf(balancer_props: dict[str, object], associated: bool) -> ResourceGraph:
     balancer = resource(tokens.LOAD_BALANCERS[1], "alb", balancer_props)
     if not associated:
         return graph(balancer)
-    return graph(balancer, resource(tokens.WAF_ASSOCIATION, "waf", {"resourceArn": UNKNOWN}, links={"resourceArn": [balancer]}))
+    return graph(
+        balancer, resource(tokens.WAF_ASSOCIATION, "waf", {"resourceArn": UNKNOWN}, links={"resourceArn": [balancer]})
+    )
 
 
 def _ingress(cidrs: object, port: int, on_balancer: bool) -> ResourceGraph:
-    group = resource(tokens.SECURITY_GROUP, "sg", {"ingress": [
-        {"protocol": "tcp", "fromPort": port, "toPort": port, "cidrBlocks": cidrs}
-    ]})
+    group = resource(
+        tokens.SECURITY_GROUP,
+        "sg",
+        {"ingress": [{"protocol": "tcp", "fromPort": port, "toPort": port, "cidrBlocks": cidrs}]},
+    )
     if not on_balancer:
         return graph(group)
     return graph(group, resource(tokens.LOAD_BALANCERS[0], "alb", {}, links={"securityGroups": [group]}))
@@ -65,58 +83,90 @@ def _service_endpoints(services: tuple[object, ...]) -> ResourceGraph:
     vpc = resource(tokens.VPC, "vpc", {})
     subnet = resource(tokens.SUBNET, "app", {}, links={"vpcId": [vpc]})
     endpoints = [
-        resource(tokens.VPC_ENDPOINT, f"endpoint-{index}", {
-            "serviceName": name if name is UNKNOWN else f"com.amazonaws.eu-west-1.{name}",
-            "vpcEndpointType": "Gateway" if name == "s3" else "Interface",
-        }, links={"vpcId": [vpc]})
+        resource(
+            tokens.VPC_ENDPOINT,
+            f"endpoint-{index}",
+            {
+                "serviceName": name if name is UNKNOWN else f"com.amazonaws.eu-west-1.{name}",
+                "vpcEndpointType": "Gateway" if name == "s3" else "Interface",
+            },
+            links={"vpcId": [vpc]},
+        )
         for index, name in enumerate(services)
     ]
-    service = resource(tokens.ECS_SERVICE, "svc", {"networkConfiguration": {"subnets": [UNKNOWN]}},
-                       links={"networkConfiguration": [subnet]})
+    service = resource(
+        tokens.ECS_SERVICE,
+        "svc",
+        {"networkConfiguration": {"subnets": [UNKNOWN]}},
+        links={"networkConfiguration": [subnet]},
+    )
     return graph(vpc, subnet, *endpoints, service)
 
 
 def _bucket_block(props: dict[str, object], linked: bool) -> ResourceGraph:
     bucket = resource(tokens.S3_BUCKETS[0], "logs", {})
-    return graph(bucket, resource(tokens.S3_PUBLIC_ACCESS_BLOCK, "block", props, links={"bucket": [bucket]} if linked else None))
+    return graph(
+        bucket, resource(tokens.S3_PUBLIC_ACCESS_BLOCK, "block", props, links={"bucket": [bucket]} if linked else None)
+    )
 
 
 STACK_CASES = (
-    StackCase("ecr-repository-scanned",
-              flagged=lambda: _repository_scanning(scan=False),
-              near_miss=lambda: _repository_scanning(scan=False, registry_filter="ap*"),
-              missing=lambda: graph(resource(tokens.ECR_REPOSITORY, "repo", {"name": "app"})), missing_is_flagged=True,
-              unknown=lambda: _repository_scanning(scan=UNKNOWN)),
-    StackCase("ecr-lifecycle-policy",
-              flagged=lambda: _lifecycle(linked=False, repository_prop="other"),
-              near_miss=lambda: _lifecycle(linked=True, repository_prop=UNKNOWN),
-              missing=lambda: _lifecycle(linked=False), missing_is_flagged=True,
-              unknown=lambda: _lifecycle(linked=True, repository_prop=UNKNOWN)),
-    StackCase("vpc-flow-logs",
-              flagged=lambda: _flow_log({"subnetId": "subnet-1"}, linked=False),
-              near_miss=lambda: _flow_log({"vpcId": "vpc-1", "trafficType": "ALL"}, linked=True),
-              missing=lambda: _flow_log({}, linked=False), missing_is_flagged=True,
-              unknown=lambda: _flow_log({"vpcId": UNKNOWN}, linked=True)),
-    StackCase("alb-waf-association",
-              flagged=lambda: _waf({"internal": False}, associated=False),
-              near_miss=lambda: _waf({"internal": True}, associated=False),
-              missing=lambda: _waf({}, associated=False), missing_is_flagged=True,
-              unknown=lambda: _waf({"internal": UNKNOWN}, associated=False)),
-    StackCase("security-group-no-public-ingress",
-              flagged=lambda: _ingress(["0.0.0.0/0"], 22, on_balancer=False),
-              near_miss=lambda: _ingress(["0.0.0.0/0"], 443, on_balancer=True),
-              missing=lambda: graph(resource(tokens.SECURITY_GROUP, "sg", {})), missing_is_flagged=False,
-              unknown=lambda: _ingress(UNKNOWN, 22, on_balancer=False)),
-    StackCase("private-service-endpoints",
-              flagged=lambda: _service_endpoints(("logs",)),
-              near_miss=lambda: _service_endpoints(("ecr.api", "ecr.dkr", "logs", "s3")),
-              missing=lambda: _service_endpoints(()), missing_is_flagged=True,
-              unknown=lambda: _service_endpoints(("logs", UNKNOWN))),
-    StackCase("s3-bucket-has-public-access-block",
-              flagged=lambda: graph(resource(tokens.S3_BUCKETS[1], "logs", {})),
-              near_miss=lambda: _bucket_block({"blockPublicAcls": True}, linked=True),
-              missing=lambda: _bucket_block({}, linked=False), missing_is_flagged=True,
-              unknown=lambda: _bucket_block({"bucket": UNKNOWN}, linked=True)),
+    StackCase(
+        "ecr-repository-scanned",
+        flagged=lambda: _repository_scanning(scan=False),
+        near_miss=lambda: _repository_scanning(scan=False, registry_filter="ap*"),
+        missing=lambda: graph(resource(tokens.ECR_REPOSITORY, "repo", {"name": "app"})),
+        missing_is_flagged=True,
+        unknown=lambda: _repository_scanning(scan=UNKNOWN),
+    ),
+    StackCase(
+        "ecr-lifecycle-policy",
+        flagged=lambda: _lifecycle(linked=False, repository_prop="other"),
+        near_miss=lambda: _lifecycle(linked=True, repository_prop=UNKNOWN),
+        missing=lambda: _lifecycle(linked=False),
+        missing_is_flagged=True,
+        unknown=lambda: _lifecycle(linked=True, repository_prop=UNKNOWN),
+    ),
+    StackCase(
+        "vpc-flow-logs",
+        flagged=lambda: _flow_log({"subnetId": "subnet-1"}, linked=False),
+        near_miss=lambda: _flow_log({"vpcId": "vpc-1", "trafficType": "ALL"}, linked=True),
+        missing=lambda: _flow_log({}, linked=False),
+        missing_is_flagged=True,
+        unknown=lambda: _flow_log({"vpcId": UNKNOWN}, linked=True),
+    ),
+    StackCase(
+        "alb-waf-association",
+        flagged=lambda: _waf({"internal": False}, associated=False),
+        near_miss=lambda: _waf({"internal": True}, associated=False),
+        missing=lambda: _waf({}, associated=False),
+        missing_is_flagged=True,
+        unknown=lambda: _waf({"internal": UNKNOWN}, associated=False),
+    ),
+    StackCase(
+        "security-group-no-public-ingress",
+        flagged=lambda: _ingress(["0.0.0.0/0"], 22, on_balancer=False),
+        near_miss=lambda: _ingress(["0.0.0.0/0"], 443, on_balancer=True),
+        missing=lambda: graph(resource(tokens.SECURITY_GROUP, "sg", {})),
+        missing_is_flagged=False,
+        unknown=lambda: _ingress(UNKNOWN, 22, on_balancer=False),
+    ),
+    StackCase(
+        "private-service-endpoints",
+        flagged=lambda: _service_endpoints(("logs",)),
+        near_miss=lambda: _service_endpoints(("ecr.api", "ecr.dkr", "logs", "s3")),
+        missing=lambda: _service_endpoints(()),
+        missing_is_flagged=True,
+        unknown=lambda: _service_endpoints(("logs", UNKNOWN)),
+    ),
+    StackCase(
+        "s3-bucket-has-public-access-block",
+        flagged=lambda: graph(resource(tokens.S3_BUCKETS[1], "logs", {})),
+        near_miss=lambda: _bucket_block({"blockPublicAcls": True}, linked=True),
+        missing=lambda: _bucket_block({}, linked=False),
+        missing_is_flagged=True,
+        unknown=lambda: _bucket_block({"bucket": UNKNOWN}, linked=True),
+    ),
 )
 IDS = [c.policy for c in STACK_CASES]
 

@@ -1,0 +1,59 @@
+"""Programs, stack files and packs that cannot be run end in exit 2 with one clear paragraph."""
+
+from __future__ import annotations
+
+from tests.plan.conftest import PACKS, PROGRAMS, CliRunner
+
+
+def _assert_clean_error(stderr: str) -> None:
+    assert "Traceback" not in stderr
+    assert stderr.startswith("secure-ecs plan: ")
+
+
+def test_syntax_error_names_file_and_line(run_cli: CliRunner) -> None:
+    run = run_cli("--program", str(PROGRAMS / "syntax_error"))
+    assert run.exit_code == 2
+    _assert_clean_error(run.stderr)
+    assert "syntax_error/__main__.py:5: syntax error" in run.stderr
+
+
+def test_program_exception_names_type_line_and_message(run_cli: CliRunner) -> None:
+    run = run_cli("--program", str(PROGRAMS / "raises"))
+    assert run.exit_code == 2
+    _assert_clean_error(run.stderr)
+    assert "ValueError at __main__.py:9" in run.stderr
+    assert "containerPort must be a number" in run.stderr
+
+
+def test_unknown_invoke_names_the_data_source(run_cli: CliRunner) -> None:
+    run = run_cli("--program", str(PROGRAMS / "unknown_invoke"))
+    assert run.exit_code == 2
+    _assert_clean_error(run.stderr)
+    assert "aws:organizations/getOrganization:getOrganization" in run.stderr
+    assert "__main__.py:6" in run.stderr
+
+
+def test_missing_stack_file(run_cli: CliRunner) -> None:
+    run = run_cli("--program", str(PROGRAMS / "no_stack_file"))
+    assert run.exit_code == 2
+    _assert_clean_error(run.stderr)
+    assert "Pulumi.dev.yaml" in run.stderr
+    assert "pulumi stack init dev" in run.stderr
+
+
+def test_broken_pack_shows_its_error_not_its_traceback(run_cli: CliRunner) -> None:
+    run = run_cli("--program", str(PROGRAMS / "public_fargate"), "--policy-pack", str(PACKS / "broken"))
+    assert run.exit_code == 2
+    _assert_clean_error(run.stderr)
+    assert "No module named 'policies_that_do_not_exist'" in run.stderr
+
+
+def test_debug_prints_the_traceback(run_cli: CliRunner) -> None:
+    run = run_cli("--program", str(PROGRAMS / "raises"), "--debug")
+    assert run.exit_code == 2
+    assert "Traceback" in run.stderr
+
+
+def test_no_reports_are_written_on_error(run_cli: CliRunner) -> None:
+    run = run_cli("--program", str(PROGRAMS / "raises"))
+    assert not run.out_dir.exists()

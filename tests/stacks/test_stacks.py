@@ -1,0 +1,207 @@
+"""The dev and prod stacks, run through the offline harness exactly as `pulumi up` would run them."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import pytest
+
+from secure_ecs.offline.graph import CapturedResource, ResourceGraph
+from secure_ecs.offline.harness import run_stack
+from tests.offline import only
+
+COMPONENTS = {
+    "secure-ecs:index:PrivateNetwork",
+    "secure-ecs:index:EndpointSet",
+    "secure-ecs:index:HardenedAlb",
+    "secure-ecs:index:PrivateDatabase",
+    "secure-ecs:index:SecureFargateService",
+}
+INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
+SG = "aws:ec2/securityGroup:SecurityGroup"
+
+
+@pytest.fixture(scope="module")
+def dev() -> ResourceGraph:
+    return run_stack("dev")
+
+
+@pytest.fixture(scope="module")
+def prod() -> ResourceGraph:
+    return run_stack("prod")
+
+
+@pytest.fixture(params=["dev", "prod"])
+def stack(request: pytest.FixtureRequest) -> ResourceGraph:
+    graph: ResourceGraph = request.getfixturevalue(request.param)
+    return graph
+
+
+def group_of(graph: ResourceGraph, component: str) -> CapturedResource:
+    """The security group a component owns (its direct child)."""
+    (owner,) = graph.of_type(f"secure-ecs:index:{component}")
+    groups = [g for g in graph.of_type(SG) if g.parent == owner.urn]
+    assert len(groups) == 1, f"{component} owns {len(groups)} security groups"
+    return groups[0]
+
+
+def rules_on(graph: ResourceGraph, kind: str, group: CapturedResource) -> list[CapturedResource]:
+    return [r for r in graph.of_type(kind) if r.inputs["securityGroupId"] == group.id]
+
+
+def test_every_component_is_present_once(stack: ResourceGraph) -> None:
+    counts = Counter(r.type for r in stack if r.type.startswith("secure-ecs:"))
+    assert set(counts) == COMPONENTS
+    assert all(count == 1 for count in counts.values())
+
+
+def test_every_resource_is_parented_under_a_component(stack: ResourceGraph) -> None:
+    components = {r.urn for r in stack if r.type in COMPONENTS}
+    for resource in stack:
+        if resource.type in COMPONENTS:
+            continue
+        ancestor = resource.parent
+        while ancestor and ancestor not in components:
+            ancestor = stack.by_urn(ancestor).parent if any(r.urn == ancestor for r in stack) else ""
+        assert ancestor, f"{resource.urn} is outside every component"
+
+
+def test_tasks_admit_only_the_load_balancer_on_the_container_port(stack: ResourceGraph) -> None:
+    tasks, alb = group_of(stack, "SecureFargateService"), group_of(stack, "HardenedAlb")
+    (ingress,) = rules_on(stack, INGRESS, tasks)
+    assert ingress.inputs["referencedSecurityGroupId"] == alb.id
+    assert ingress.inputs["fromPort"] == ingress.inputs["toPort"] == 8080
+    (alb_egress,) = rules_on(stack, EGRESS, alb)
+    assert alb_egress.inputs["referencedSecurityGroupId"] == tasks.id
+    assert alb_egress.inputs["fromPort"] == 8080
+
+
+def test_task_egress_goes_only_to_endpoints_s3_and_the_database(stack: ResourceGraph) -> None:
+    tasks = group_of(stack, "SecureFargateService")
+    endpoints, database = group_of(stack, "EndpointSet"), group_of(stack, "PrivateDatabase")
+    s3 = next(e for e in stack.of_type("aws:ec2/vpcEndpoint:VpcEndpoint") if e.inputs["vpcEndpointType"] == "Gateway")
+    destinations = {
+        (r.inputs.get("referencedSecurityGroupId") or r.inputs.get("prefixListId"), r.inputs["fromPort"])
+        for r in rules_on(stack, EGRESS, tasks)
+    }
+    assert destinations == {(endpoints.id, 443), (s3.outputs["prefixListId"], 443), (database.id, 5432)}
+
+
+def test_endpoints_and_database_admit_only_the_tasks(stack: ResourceGraph) -> None:
+    tasks = group_of(stack, "SecureFargateService")
+    (endpoint_ingress,) = rules_on(stack, INGRESS, group_of(stack, "EndpointSet"))
+    assert (endpoint_ingress.inputs["referencedSecurityGroupId"], endpoint_ingress.inputs["fromPort"]) == (
+        tasks.id,
+        443,
+    )
+    (database_ingress,) = rules_on(stack, INGRESS, group_of(stack, "PrivateDatabase"))
+    assert (database_ingress.inputs["referencedSecurityGroupId"], database_ingress.inputs["fromPort"]) == (
+        tasks.id,
+        5432,
+    )
+
+
+def test_only_the_load_balancer_is_open_to_the_internet(stack: ResourceGraph) -> None:
+    alb = group_of(stack, "HardenedAlb")
+    for rule in stack.of_type(INGRESS) + stack.of_type(EGRESS):
+        if rule.inputs.get("cidrIpv4") == "0.0.0.0/0":
+            assert rule.type == INGRESS and rule.inputs["securityGroupId"] == alb.id
+            assert rule.inputs["fromPort"] in (80, 443)
+
+
+def test_service_runs_in_private_subnets_without_public_ip(stack: ResourceGraph) -> None:
+    service = only(stack, "aws:ecs/service:Service")
+    network = service.inputs["networkConfiguration"]
+    assert network["assignPublicIp"] is False
+    assert network["subnets"] == stack.stack_outputs["privateSubnetIds"]
+    assert network["securityGroups"] == [group_of(stack, "SecureFargateService").id]
+
+
+def test_database_lives_in_the_isolated_subnets_and_is_private(stack: ResourceGraph) -> None:
+    subnet_group = only(stack, "aws:rds/subnetGroup:SubnetGroup")
+    assert subnet_group.inputs["subnetIds"] == stack.stack_outputs["dataSubnetIds"]
+    database = only(stack, "aws:rds/instance:Instance")
+    assert database.inputs["publiclyAccessible"] is False
+    assert database.inputs["storageEncrypted"] is True
+    assert database.inputs["manageMasterUserPassword"] is True
+
+
+def test_task_gets_database_credentials_from_secrets_manager_only(stack: ResourceGraph) -> None:
+    (container,) = json.loads(only(stack, "aws:ecs/taskDefinition:TaskDefinition").inputs["containerDefinitions"])
+    secret_arn = stack.stack_outputs["databaseSecretArn"]
+    secrets = {s["name"]: s["valueFrom"] for s in container["secrets"]}
+    assert secrets == {"DB_USERNAME": f"{secret_arn}:username::", "DB_PASSWORD": f"{secret_arn}:password::"}
+    environment = {e["name"] for e in container.get("environment", [])}
+    assert {"DB_HOST", "DB_PORT", "DB_NAME"} <= environment
+    assert not environment & set(secrets)
+
+
+def test_exports_cover_what_a_post_deploy_check_needs(stack: ResourceGraph) -> None:
+    expected = {
+        "albUrl", "healthCheckUrl", "clusterName", "serviceName", "vpcId", "publicSubnetIds", "privateSubnetIds",
+        "dataSubnetIds", "interfaceEndpointIds", "s3EndpointId", "repositoryUrl", "webAclArn", "flowLogId",
+        "databaseEndpoint", "databaseSecretArn",
+    }  # fmt: skip
+    assert expected <= set(stack.stack_outputs)
+    assert stack.stack_outputs["healthCheckUrl"].endswith("/api/health")
+    assert {"ecr.api", "ecr.dkr", "logs", "secretsmanager"} <= set(stack.stack_outputs["interfaceEndpointIds"])
+
+
+def test_dev_is_the_cheap_shape(dev: ResourceGraph) -> None:
+    assert len(dev.stack_outputs["privateSubnetIds"]) == 2
+    interface = [
+        e for e in dev.of_type("aws:ec2/vpcEndpoint:VpcEndpoint") if e.inputs["vpcEndpointType"] == "Interface"
+    ]
+    assert all(len(e.inputs["subnetIds"]) == 1 for e in interface)
+    (listener,) = dev.of_type("aws:lb/listener:Listener")
+    assert listener.inputs["protocol"] == "HTTP"
+    assert only(dev, "aws:rds/instance:Instance").inputs["multiAz"] is False
+    assert dev.of_type("aws:appautoscaling/target:Target") == []
+    assert only(dev, "awsx:ecr:Image").inputs["context"].endswith("app")
+
+
+def test_prod_is_the_resilient_shape(prod: ResourceGraph) -> None:
+    assert len(prod.stack_outputs["privateSubnetIds"]) == 3
+    interface = [
+        e for e in prod.of_type("aws:ec2/vpcEndpoint:VpcEndpoint") if e.inputs["vpcEndpointType"] == "Interface"
+    ]
+    assert all(len(e.inputs["subnetIds"]) == 3 for e in interface)
+    listeners = {listener.inputs["protocol"]: listener for listener in prod.of_type("aws:lb/listener:Listener")}
+    assert listeners["HTTPS"].inputs["sslPolicy"].startswith("ELBSecurityPolicy-TLS13")
+    assert listeners["HTTP"].inputs["defaultActions"][0]["type"] == "redirect"
+    assert only(prod, "aws:rds/instance:Instance").inputs["multiAz"] is True
+    target = only(prod, "aws:appautoscaling/target:Target")
+    assert (target.inputs["minCapacity"], target.inputs["maxCapacity"]) == (3, 12)
+    assert prod.of_type("awsx:ecr:Image") == []
+
+
+STATEFUL_TYPES = (
+    "aws:rds/instance:Instance",
+    "aws:ecr/repository:Repository",
+    "aws:cloudwatch/logGroup:LogGroup",
+    "aws:kms/key:Key",
+    "aws:s3/bucket:Bucket",
+)
+
+
+@pytest.mark.parametrize("type_token", STATEFUL_TYPES)
+def test_prod_stateful_resources_survive_an_accidental_destroy(prod: ResourceGraph, type_token: str) -> None:
+    resources = prod.of_type(type_token)
+    assert resources
+    assert all(r.options.retain_on_delete or r.options.protect for r in resources), type_token
+
+
+def test_prod_database_and_load_balancer_have_deletion_protection(prod: ResourceGraph) -> None:
+    database = only(prod, "aws:rds/instance:Instance")
+    assert database.inputs["deletionProtection"] is True
+    assert database.inputs["skipFinalSnapshot"] is False
+    assert database.inputs["finalSnapshotIdentifier"]
+    assert only(prod, "aws:lb/loadBalancer:LoadBalancer").inputs["enableDeletionProtection"] is True
+    assert all(g.inputs["deletionProtectionEnabled"] for g in prod.of_type("aws:cloudwatch/logGroup:LogGroup"))
+
+
+def test_dev_can_be_torn_down(dev: ResourceGraph) -> None:
+    assert not any(r.options.retain_on_delete or r.options.protect for r in dev)
+    assert only(dev, "aws:rds/instance:Instance").inputs.get("deletionProtection") is False
