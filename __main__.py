@@ -110,7 +110,7 @@ if config.database is not None:
     database_args: PrivateDatabaseArgs = {
         "vpc_id": network.vpc_id,
         "subnet_ids": network.data_subnet_ids,
-        "engine_major_version": int(config.database.engine_version.split(".")[0]),
+        "engine_major_version": config.database.engine_major_version,
         "instance_class": config.database.instance_class,
         "allocated_storage_gb": config.database.allocated_storage_gb,
         "db_name": config.database.database_name,

@@ -164,14 +164,14 @@ DATABASE_PLAIN_VARIABLES = ("DB_HOST", "DB_PORT", "DB_NAME")
 class DatabaseConfig(ConfigSection):
     instance_class: str = "db.t4g.micro"
     """RDS instance class."""
-    engine_version: str = "16"
-    """PostgreSQL major (or major.minor) version."""
+    engine_major_version: int = Field(16, ge=13, le=17)
+    """PostgreSQL major version (minor versions are upgraded automatically)."""
     allocated_storage_gb: int = Field(20, ge=20, le=65536)
     """Initial storage (GiB)."""
     max_allocated_storage_gb: int | None = Field(None, ge=20, le=65536)
     """Storage autoscaling ceiling (GiB); off when absent."""
-    multi_az: bool = False
-    """Standby in a second AZ."""
+    multi_az: bool = True
+    """Synchronous standby in a second AZ."""
     backup_retention_days: int = Field(7, ge=1, le=35)
     """Automated backup retention."""
     database_name: str = Field("app", pattern=r"^[A-Za-z][A-Za-z0-9_]{0,62}$")

@@ -14,4 +14,6 @@ class ConfigSection(BaseModel):
         extra="forbid",
         strict=True,
         frozen=True,
+        # The docstring under each field is its documentation (README reference, error hints).
+        use_attribute_docstrings=True,
     )

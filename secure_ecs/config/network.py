@@ -18,17 +18,20 @@ SUBNET_LAYOUT_ERROR = "subnet_layout"
 
 class SubnetPrefixes(ConfigSection):
     public: int = Field(DEFAULT_SUBNET_PREFIXES["public"], ge=16, le=28)
-    """Prefix length of each public (load balancer) subnet. Default 24."""
+    """Prefix length of each public (load balancer) subnet."""
     private: int = Field(DEFAULT_SUBNET_PREFIXES["private"], ge=16, le=28)
-    """Prefix length of each private (task) subnet. Default 20."""
+    """Prefix length of each private (task) subnet."""
     data: int = Field(DEFAULT_SUBNET_PREFIXES["data"], ge=16, le=28)
-    """Prefix length of each isolated (database) subnet. Default 24."""
+    """Prefix length of each isolated (database) subnet."""
 
 
 class SubnetRanges(ConfigSection):
     public: list[str]
+    """Load balancer subnets, one range per AZ."""
     private: list[str]
+    """Task subnets, one range per AZ."""
     data: list[str]
+    """Database subnets, one range per AZ."""
 
 
 class NetworkConfig(ConfigSection):

@@ -8,6 +8,7 @@ would against AWS. Values are derived from the resource's type and name, so runs
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -112,7 +113,7 @@ def _arn_for(type_token: str, name: str, resource_id: str, account: AccountConte
         if type_token.startswith("aws:s3/bucket"):
             return f"arn:{account.partition}:s3:::{name}"
         if type_token.startswith("aws:ec2/"):
-            kind = type_token.split(":")[-1].lower()
+            kind = _ec2_arn_kind(type_token)
             return f"arn:{account.partition}:ec2:{account.region}:{account.account_id}:{kind}/{resource_id}"
         return ""
     service, path = shape
@@ -122,72 +123,153 @@ def _arn_for(type_token: str, name: str, resource_id: str, account: AccountConte
     return f"arn:{account.partition}:{service}:{region}:{owner}:{path}{suffix}"
 
 
+_EC2_ARN_KINDS = {
+    "SecurityGroup": "security-group",
+    "RouteTable": "route-table",
+    "InternetGateway": "internet-gateway",
+    "NatGateway": "natgateway",
+    "VpcEndpoint": "vpc-endpoint",
+    "FlowLog": "vpc-flow-log",
+    "NetworkAcl": "network-acl",
+    "LaunchTemplate": "launch-template",
+    "Eip": "elastic-ip",
+}
+
+
+def _ec2_arn_kind(type_token: str) -> str:
+    """The resource kind in an EC2 ARN (``security-group``, ``vpc``, ``subnet`` ...)."""
+    class_name = type_token.rsplit(":", 1)[-1]
+    return _EC2_ARN_KINDS.get(class_name, class_name.lower())
+
+
+Attributes = Callable[[str, str, dict[str, Any], AccountContext], dict[str, Any]]
+
+
+def _load_balancer(name: str, resource_id: str, inputs: dict[str, Any], account: AccountContext) -> dict[str, Any]:
+    scheme = "internal-" if inputs.get("internal") else ""
+    return {
+        "dnsName": f"{scheme}{name}-{_digest(name, length=9)}.{account.region}.elb.amazonaws.com",
+        "zoneId": "Z35SXDOTRQ7X7K",
+        "arnSuffix": f"app/{name}/{_digest(name, length=16)}",
+    }
+
+
+def _target_group(name: str, resource_id: str, inputs: dict[str, Any], account: AccountContext) -> dict[str, Any]:
+    return {"arnSuffix": f"targetgroup/{name}/{_digest(name, length=16)}"}
+
+
+def _ecr_repository(name: str, resource_id: str, inputs: dict[str, Any], account: AccountContext) -> dict[str, Any]:
+    return {
+        "repositoryUrl": f"{account.account_id}.dkr.ecr.{account.region}.amazonaws.com/{name}",
+        "registryId": account.account_id,
+    }
+
+
+def _rds_instance(name: str, resource_id: str, inputs: dict[str, Any], account: AccountContext) -> dict[str, Any]:
+    address = f"{name}.{_digest(name, length=12)}.{account.region}.rds.amazonaws.com"
+    secret_arn = (
+        f"arn:{account.partition}:secretsmanager:{account.region}:{account.account_id}"
+        f":secret:rds!db-{_digest(name, length=8)}-{_digest(name, 'suffix', length=6)}"
+    )
+    managed_secret = {
+        "secretArn": secret_arn,
+        "secretStatus": "active",
+        "kmsKeyId": inputs.get("masterUserSecretKmsKeyId", ""),
+    }
+    return {
+        "address": address,
+        "endpoint": f"{address}:{int(inputs.get('port', 5432))}",
+        "masterUserSecrets": [managed_secret] if inputs.get("manageMasterUserPassword") else [],
+        "resourceId": f"db-{_digest(name, length=26).upper()}",
+    }
+
+
+def _vpc(name: str, resource_id: str, inputs: dict[str, Any], account: AccountContext) -> dict[str, Any]:
+    return {
+        "defaultSecurityGroupId": "sg-" + _digest(resource_id, "default-sg"),
+        "defaultRouteTableId": "rtb-" + _digest(resource_id, "main-rtb"),
+        "defaultNetworkAclId": "acl-" + _digest(resource_id, "default-acl"),
+        "mainRouteTableId": "rtb-" + _digest(resource_id, "main-rtb"),
+        "ownerId": account.account_id,
+    }
+
+
+def _vpc_endpoint(name: str, resource_id: str, inputs: dict[str, Any], account: AccountContext) -> dict[str, Any]:
+    service = str(inputs.get("serviceName", ""))
+    if inputs.get("vpcEndpointType") == "Gateway":
+        return {"prefixListId": "pl-" + _digest(service, length=8), "state": "available"}
+    return {
+        "dnsEntries": [{"dnsName": f"{resource_id}.{service.split('.', 3)[-1]}", "hostedZoneId": "Z7HUB22UULQXV"}],
+        "networkInterfaceIds": [],
+        "state": "available",
+    }
+
+
+def _awsx_image(name: str, resource_id: str, inputs: dict[str, Any], account: AccountContext) -> dict[str, Any]:
+    # Built and pushed at deploy time; offline it resolves to a digest reference in its repository.
+    return {"imageUri": f"{inputs.get('repositoryUrl', name)}@sha256:{_digest(name, 'image', length=64)}"}
+
+
+def _kms_key(name: str, resource_id: str, inputs: dict[str, Any], account: AccountContext) -> dict[str, Any]:
+    return {"keyId": resource_id}
+
+
+def _secret(name: str, resource_id: str, inputs: dict[str, Any], account: AccountContext) -> dict[str, Any]:
+    arn = f"arn:{account.partition}:secretsmanager:{account.region}:{account.account_id}:secret:{name}"
+    return {"arn": f"{arn}-{_digest(name, length=6)}"}
+
+
+def _task_definition(name: str, resource_id: str, inputs: dict[str, Any], account: AccountContext) -> dict[str, Any]:
+    family = inputs.get("family", name)
+    family_arn = f"arn:{account.partition}:ecs:{account.region}:{account.account_id}:task-definition/{family}"
+    return {"revision": 1, "arn": f"{family_arn}:1", "arnWithoutRevision": family_arn}
+
+
+def _bucket(name: str, resource_id: str, inputs: dict[str, Any], account: AccountContext) -> dict[str, Any]:
+    return {
+        "bucket": name,
+        "bucketDomainName": f"{name}.s3.amazonaws.com",
+        "bucketRegionalDomainName": f"{name}.s3.{account.region}.amazonaws.com",
+    }
+
+
+def _security_group(name: str, resource_id: str, inputs: dict[str, Any], account: AccountContext) -> dict[str, Any]:
+    return {"ownerId": account.account_id}
+
+
+def _iam_role(name: str, resource_id: str, inputs: dict[str, Any], account: AccountContext) -> dict[str, Any]:
+    return {"uniqueId": "AROA" + _digest(name, "role", length=17).upper()}
+
+
+def _subnet(name: str, resource_id: str, inputs: dict[str, Any], account: AccountContext) -> dict[str, Any]:
+    return {"ownerId": account.account_id}
+
+
+# Type token -> the attributes beyond id/arn/name that programs commonly read.
+_TYPE_SPECIFIC: dict[str, Attributes] = {
+    "aws:lb/loadBalancer:LoadBalancer": _load_balancer,
+    "aws:alb/loadBalancer:LoadBalancer": _load_balancer,
+    "aws:lb/targetGroup:TargetGroup": _target_group,
+    "aws:alb/targetGroup:TargetGroup": _target_group,
+    "aws:ecr/repository:Repository": _ecr_repository,
+    "aws:rds/instance:Instance": _rds_instance,
+    "aws:ec2/vpc:Vpc": _vpc,
+    "aws:ec2/vpcEndpoint:VpcEndpoint": _vpc_endpoint,
+    "awsx:ecr:Image": _awsx_image,
+    "aws:kms/key:Key": _kms_key,
+    "aws:secretsmanager/secret:Secret": _secret,
+    "aws:ecs/taskDefinition:TaskDefinition": _task_definition,
+    "aws:ec2/securityGroup:SecurityGroup": _security_group,
+    "aws:iam/role:Role": _iam_role,
+    "aws:ec2/subnet:Subnet": _subnet,
+}
+
+
 def _type_specific(
     type_token: str, name: str, resource_id: str, inputs: dict[str, Any], account: AccountContext
 ) -> dict[str, Any]:
     """Attributes beyond id/arn/name that programs commonly read."""
-    region = account.region
-    if type_token in ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"):
-        scheme = "internal-" if inputs.get("internal") else ""
-        return {
-            "dnsName": f"{scheme}{name}-{_digest(name, length=9)}.{region}.elb.amazonaws.com",
-            "zoneId": "Z35SXDOTRQ7X7K",
-            "arnSuffix": f"app/{name}/{_digest(name, length=16)}",
-        }
-    if type_token == "aws:lb/targetGroup:TargetGroup":
-        return {"arnSuffix": f"targetgroup/{name}/{_digest(name, length=16)}"}
-    if type_token == "aws:ecr/repository:Repository":
-        return {
-            "repositoryUrl": f"{account.account_id}.dkr.ecr.{region}.amazonaws.com/{name}",
-            "registryId": account.account_id,
-        }
-    if type_token == "aws:rds/instance:Instance":
-        return {
-            "address": f"{name}.{_digest(name, length=12)}.{region}.rds.amazonaws.com",
-            "endpoint": f"{name}.{_digest(name, length=12)}.{region}.rds.amazonaws.com:{int(inputs.get('port', 5432))}",
-            "masterUserSecrets": [
-                {
-                    "secretArn": f"arn:{account.partition}:secretsmanager:{region}:{account.account_id}"
-                    f":secret:rds!db-{_digest(name, length=8)}-{_digest(name, 'suffix', length=6)}",
-                    "secretStatus": "active",
-                    "kmsKeyId": inputs.get("masterUserSecretKmsKeyId", ""),
-                }
-            ]
-            if inputs.get("manageMasterUserPassword")
-            else [],
-            "resourceId": f"db-{_digest(name, length=26).upper()}",
-        }
-    if type_token == "aws:ec2/vpc:Vpc":
-        return {
-            "defaultSecurityGroupId": "sg-" + _digest(resource_id, "default-sg"),
-            "defaultRouteTableId": "rtb-" + _digest(resource_id, "main-rtb"),
-            "defaultNetworkAclId": "acl-" + _digest(resource_id, "default-acl"),
-            "mainRouteTableId": "rtb-" + _digest(resource_id, "main-rtb"),
-        }
-    if type_token == "aws:ec2/vpcEndpoint:VpcEndpoint":
-        service = str(inputs.get("serviceName", ""))
-        if inputs.get("vpcEndpointType") == "Gateway":
-            return {"prefixListId": "pl-" + _digest(service, length=8), "state": "available"}
-        return {
-            "dnsEntries": [{"dnsName": f"{resource_id}.{service.split('.', 3)[-1]}", "hostedZoneId": "Z7HUB22UULQXV"}],
-            "networkInterfaceIds": [],
-            "state": "available",
-        }
-    if type_token == "awsx:ecr:Image":
-        # Built and pushed at deploy time; offline it resolves to a digest reference in its repository.
-        return {"imageUri": f"{inputs.get('repositoryUrl', name)}@sha256:{_digest(name, 'image', length=64)}"}
-    if type_token == "aws:kms/key:Key":
-        return {"keyId": resource_id}
-    if type_token == "aws:secretsmanager/secret:Secret":
-        arn = f"arn:{account.partition}:secretsmanager:{region}:{account.account_id}:secret:{name}"
-        return {"arn": f"{arn}-{_digest(name, length=6)}"}
-    if type_token == "aws:ecs/taskDefinition:TaskDefinition":
-        family_arn = f"arn:{account.partition}:ecs:{region}:{account.account_id}:task-definition/{inputs.get('family', name)}"
-        return {"revision": 1, "arn": f"{family_arn}:1", "arnWithoutRevision": family_arn}
-    if type_token.startswith("aws:s3/bucket"):
-        return {
-            "bucket": name,
-            "bucketDomainName": f"{name}.s3.amazonaws.com",
-            "bucketRegionalDomainName": f"{name}.s3.{region}.amazonaws.com",
-        }
-    return {}
+    attributes = _TYPE_SPECIFIC.get(type_token)
+    if attributes is None and type_token.startswith("aws:s3/bucket"):
+        attributes = _bucket
+    return attributes(name, resource_id, inputs, account) if attributes else {}

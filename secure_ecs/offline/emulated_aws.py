@@ -156,7 +156,7 @@ class EmulatedAws:
         if self._session is None:
             self.client("sts")
         assert self._session is not None
-        return self._session._session.get_data(name)  # type: ignore[attr-defined]
+        return self._session._session.get_data(name)
 
     def close(self) -> None:
         """Forget the account's data (only once every activation has ended)."""

@@ -29,7 +29,7 @@ def _root_cause(error: BaseException) -> BaseException:
     """The exception the program raised, unwrapped from the SDK's wrappers (chained causes)."""
     seen = {id(error)}
     while True:
-        inner = error.__cause__ or error.__context__
+        inner = error.__cause__ or (None if error.__suppress_context__ else error.__context__)
         if inner is None or id(inner) in seen:
             return error
         if isinstance(inner, UnansweredInvokeError | NoMatchingResourceError | SyntaxError | StackFileError):
@@ -81,7 +81,8 @@ def explain(error: BaseException, program_dir: Path, stack: str, debug: bool = F
     """The paragraph printed for an error that stops a plan."""
     if isinstance(error, AnalyzerError):
         return _pack_problem(error, debug)
-    cause = error if isinstance(error, UnansweredInvokeError | NoMatchingResourceError) else _root_cause(error)
+    already_clear = UnansweredInvokeError | NoMatchingResourceError | StackFileError
+    cause = error if isinstance(error, already_clear) else _root_cause(error)
     if isinstance(cause, StackFileError):
         return (f"Cannot read the stack configuration: {cause}. Check --stack and --program: the program folder "
                 f"needs a Pulumi.yaml and a Pulumi.{stack}.yaml (create it with `pulumi stack init {stack}` "

@@ -1,0 +1,42 @@
+"""Generated README sections: the settings reference and the policy catalogue.
+
+    python -m secure_ecs.readme_sections README.md
+
+rewrites the text between `<!-- generated:NAME -->` and `<!-- end:NAME -->`; the test suite fails
+when the README differs from what this would write, so the documentation cannot drift.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from secure_ecs.analyzer.catalogue import policy_catalogue_markdown
+from secure_ecs.config.reference import settings_reference_markdown
+
+GENERATORS: dict[str, Callable[[], str]] = {
+    "settings": settings_reference_markdown,
+    "policies": policy_catalogue_markdown,
+}
+
+
+def render(text: str, generators: dict[str, Callable[[], str]] = GENERATORS) -> str:
+    for name, generate in generators.items():
+        pattern = re.compile(rf"<!-- generated:{name} -->\n.*?<!-- end:{name} -->", re.S)
+        if not pattern.search(text):
+            raise ValueError(f"the README has no `<!-- generated:{name} -->` ... `<!-- end:{name} -->` block")
+        opening, closing = f"<!-- generated:{name} -->\n", f"<!-- end:{name} -->"
+        text = pattern.sub(lambda _match: opening + generate() + closing, text)
+    return text
+
+
+def main(argv: list[str]) -> int:
+    path = Path(argv[0] if argv else "README.md")
+    path.write_text(render(path.read_text()))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,25 @@
+"""The README's setup contract and its generated sections."""
+
+from __future__ import annotations
+
+import re
+
+from secure_ecs.readme_sections import render
+from tests.paths import REPO_ROOT
+
+README = (REPO_ROOT / "README.md").read_text()
+
+
+def test_readme_starts_with_exactly_the_two_commands() -> None:
+    first_block = re.search(r"```sh\n(.*?)```", README, re.S)
+    assert first_block is not None and README.index("```sh") < README.index("\n## ")
+    commands = [line.split("#")[0].strip() for line in first_block.group(1).splitlines()]
+    assert commands == ["make plan", "make test"]
+
+
+def test_generated_sections_match_the_config_model_and_the_pack() -> None:
+    assert render(README) == README, "README is stale: run `.venv/bin/python -m secure_ecs.readme_sections`"
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    assert "make test" in (REPO_ROOT / ".ci" / "run").read_text()
