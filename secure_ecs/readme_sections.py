@@ -8,7 +8,6 @@ when the README differs from what this would write, so the documentation cannot 
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -24,11 +23,12 @@ GENERATORS: dict[str, Callable[[], str]] = {
 
 def render(text: str, generators: dict[str, Callable[[], str]] = GENERATORS) -> str:
     for name, generate in generators.items():
-        pattern = re.compile(rf"<!-- generated:{name} -->\n.*?<!-- end:{name} -->", re.S)
-        if not pattern.search(text):
-            raise ValueError(f"the README has no `<!-- generated:{name} -->` ... `<!-- end:{name} -->` block")
         opening, closing = f"<!-- generated:{name} -->\n", f"<!-- end:{name} -->"
-        text = pattern.sub(lambda _match: opening + generate() + closing, text)
+        start = text.find(opening)
+        end = text.find(closing, start)
+        if start < 0 or end < 0:
+            raise ValueError(f"the README has no `{opening.strip()}` ... `{closing}` block")
+        text = text[: start + len(opening)] + generate() + text[end:]
     return text
 
 
