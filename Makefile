@@ -25,7 +25,9 @@ test: lint
 	$(BIN)/pytest -q
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/bench_plan.py
+	$(BIN)/python benchmarks/bench_policies.py
+	$(BIN)/python benchmarks/bench_cost.py
 
 clean:
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache

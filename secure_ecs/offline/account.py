@@ -9,6 +9,7 @@ raises `UnansweredInvokeError`, so a program never continues on a made-up empty 
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -69,6 +70,8 @@ class EmulatedAccount:
     def __init__(self, region: str = DEFAULT_REGION, aws: EmulatedAws | None = None) -> None:
         self.region = region
         self.aws = aws or EmulatedAws(region)
+        self._answering = threading.Lock()
+        self._completed_default_vpcs: set[str] = set()
 
     def __enter__(self) -> EmulatedAccount:
         self.aws.activate()
@@ -77,6 +80,8 @@ class EmulatedAccount:
     def __exit__(self, *exc_info: object) -> None:
         self.aws.deactivate()
         self.aws.close()
+        if not self.aws.is_active:
+            self._completed_default_vpcs.clear()  # the account's data was just reset
 
     @classmethod
     def supported_tokens(cls) -> list[str]:
@@ -87,12 +92,25 @@ class EmulatedAccount:
         if handler is None:
             raise UnansweredInvokeError(token)
         # Switched on around each answer too, so a responder used outside a `with` block still
-        # never lets a call reach a real endpoint.
-        with self.aws.active():
-            return handler(self, args)
+        # never lets a call reach a real endpoint. One answer at a time: the engine calls from
+        # several threads and moto's backends are not meant for concurrent requests.
+        with self._answering, self.aws.active():
+            try:
+                return handler(self, args)
+            except (UnansweredInvokeError, NoMatchingResourceError):
+                raise
+            except Exception as error:
+                # An API error or a gap in moto: still one clear message naming the data source.
+                detail = f"could not be answered ({type(error).__name__}: {error})"
+                raise NoMatchingResourceError(token, detail) from error
 
     def ec2(self, args: Mapping[str, Any]) -> Any:
-        return self.aws.client("ec2", args.get("region") or None)
+        client = self.aws.client("ec2", args.get("region") or None)
+        region = self.region_of(args)
+        if region not in self._completed_default_vpcs:
+            self._completed_default_vpcs.add(region)
+            _complete_default_vpc(client)
+        return client
 
     def region_of(self, args: Mapping[str, Any]) -> str:
         return str(args.get("region") or self.region)
@@ -102,6 +120,34 @@ class EmulatedAccount:
             if region in partition["regions"] or re.match(partition["regionRegex"], region):
                 return partition  # type: ignore[no-any-return]
         raise NoMatchingResourceError("aws:index/getPartition:getPartition", f"knows no partition for region {region}")
+
+    def reverse_dns_prefix(self, region: str) -> str:
+        """``com.amazonaws`` (``cn.com.amazonaws`` in China): the prefix of endpoint service names."""
+        return _reverse_dns_prefix(str(self.partition_data(region)["dnsSuffix"]))
+
+
+def _complete_default_vpc(ec2: Any) -> None:
+    """Give moto's default VPC what AWS gives every account's: an attached internet gateway and a
+    0.0.0.0/0 route to it in the main route table (moto creates the VPC and subnets only)."""
+    vpcs = ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"]
+    for vpc in vpcs:
+        attached = ec2.describe_internet_gateways(
+            Filters=[{"Name": "attachment.vpc-id", "Values": [vpc["VpcId"]]}]
+        )["InternetGateways"]
+        if attached:
+            continue
+        gateway_id = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+        ec2.attach_internet_gateway(InternetGatewayId=gateway_id, VpcId=vpc["VpcId"])
+        main_tables = ec2.describe_route_tables(
+            Filters=[{"Name": "vpc-id", "Values": [vpc["VpcId"]]}, {"Name": "association.main", "Values": ["true"]}]
+        )["RouteTables"]
+        for table in main_tables:
+            ec2.create_route(RouteTableId=table["RouteTableId"], DestinationCidrBlock="0.0.0.0/0",
+                             GatewayId=gateway_id)
+
+
+def _reverse_dns_prefix(dns_suffix: str) -> str:
+    return ".".join(reversed(dns_suffix.split(".")))
 
 
 def answers(token: str) -> Callable[[Handler], Handler]:
@@ -136,9 +182,8 @@ def _region(account: EmulatedAccount, args: dict[str, Any]) -> dict[str, Any]:
 @answers("aws:index/getPartition:getPartition")
 def _partition(account: EmulatedAccount, args: dict[str, Any]) -> dict[str, Any]:
     partition = account.partition_data(account.region_of(args))
-    dns_suffix = str(partition["dnsSuffix"])
-    return {"partition": partition["partition"], "dnsSuffix": dns_suffix, "id": partition["partition"],
-            "reverseDnsPrefix": ".".join(reversed(dns_suffix.split(".")))}
+    return {"partition": partition["partition"], "dnsSuffix": partition["dnsSuffix"], "id": partition["partition"],
+            "reverseDnsPrefix": account.reverse_dns_prefix(account.region_of(args))}
 
 
 @answers("aws:index/getAvailabilityZones:getAvailabilityZones")
@@ -307,6 +352,94 @@ def _prefix_list(account: EmulatedAccount, args: dict[str, Any]) -> dict[str, An
     return {**args, "id": found["PrefixListId"], "prefixListId": found["PrefixListId"],
             "name": found["PrefixListName"], "cidrBlocks": list(found.get("Cidrs", [])),
             "region": account.region_of(args)}
+
+
+@answers("aws:ec2/getInternetGateway:getInternetGateway")
+def _internet_gateway(account: EmulatedAccount, args: dict[str, Any]) -> dict[str, Any]:
+    token = "aws:ec2/getInternetGateway:getInternetGateway"
+    extra = {"internet-gateway-id": args.get("internetGatewayId")}
+    gateways = account.ec2(args).describe_internet_gateways(Filters=_filters(args, extra))["InternetGateways"]
+    gateway = _exactly_one(token, gateways, "internet gateway")
+    region = account.region_of(args)
+    partition = account.partition_data(region)["partition"]
+    owner = gateway.get("OwnerId", "")
+    return {
+        **args,
+        "id": gateway["InternetGatewayId"],
+        "internetGatewayId": gateway["InternetGatewayId"],
+        "arn": f"arn:{partition}:ec2:{region}:{owner}:internet-gateway/{gateway['InternetGatewayId']}",
+        "attachments": [{"state": a.get("State", "available"), "vpcId": a["VpcId"]}
+                        for a in gateway.get("Attachments", [])],
+        "ownerId": owner,
+        "tags": _tags(gateway.get("Tags")),
+        "region": region,
+    }
+
+
+@answers("aws:ec2/getRouteTable:getRouteTable")
+def _route_table(account: EmulatedAccount, args: dict[str, Any]) -> dict[str, Any]:
+    token = "aws:ec2/getRouteTable:getRouteTable"
+    extra = {"route-table-id": args.get("routeTableId"), "vpc-id": args.get("vpcId"),
+             "association.subnet-id": args.get("subnetId"), "association.gateway-id": args.get("gatewayId")}
+    tables = account.ec2(args).describe_route_tables(Filters=_filters(args, extra))["RouteTables"]
+    table = _exactly_one(token, tables, "route table")
+    region = account.region_of(args)
+    partition = account.partition_data(region)["partition"]
+    owner = table.get("OwnerId", "")
+    return {
+        **args,
+        "id": table["RouteTableId"],
+        "routeTableId": table["RouteTableId"],
+        "arn": f"arn:{partition}:ec2:{region}:{owner}:route-table/{table['RouteTableId']}",
+        "vpcId": table["VpcId"],
+        "ownerId": owner,
+        "routes": [
+            {"cidrBlock": r.get("DestinationCidrBlock", ""), "gatewayId": r.get("GatewayId", ""),
+             "natGatewayId": r.get("NatGatewayId", ""), "destinationPrefixListId": r.get("DestinationPrefixListId", "")}
+            for r in table.get("Routes", []) if r.get("GatewayId") != "local"
+        ],
+        "associations": [
+            {"routeTableAssociationId": a.get("RouteTableAssociationId", ""), "routeTableId": table["RouteTableId"],
+             "subnetId": a.get("SubnetId", ""), "gatewayId": a.get("GatewayId", ""), "main": bool(a.get("Main"))}
+            for a in table.get("Associations", [])
+        ],
+        "tags": _tags(table.get("Tags")),
+        "region": region,
+    }
+
+
+@answers("aws:ec2/getVpcEndpointService:getVpcEndpointService")
+def _vpc_endpoint_service(account: EmulatedAccount, args: dict[str, Any]) -> dict[str, Any]:
+    token = "aws:ec2/getVpcEndpointService:getVpcEndpointService"
+    region = account.region_of(args)
+    name = args.get("serviceName") or f"{account.reverse_dns_prefix(region)}.{region}.{args.get('service', '')}"
+    # Asked by name only: moto's filter support for this call is incomplete.
+    details = account.ec2(args).describe_vpc_endpoint_services(ServiceNames=[name])["ServiceDetails"]
+    wanted_type = args.get("serviceType")
+    if wanted_type:
+        details = [d for d in details if any(t["ServiceType"] == wanted_type for t in d.get("ServiceType", []))]
+    service = _exactly_one(token, details, f"endpoint service {name}")
+    types = [t["ServiceType"] for t in service.get("ServiceType", [])]
+    return {
+        **args,
+        "id": service.get("ServiceId", name),
+        "serviceId": service.get("ServiceId", ""),
+        "serviceName": service["ServiceName"],
+        "service": args.get("service") or service["ServiceName"].rsplit(f"{region}.", 1)[-1],
+        "serviceType": types[0] if types else "",
+        "availabilityZones": sorted(service.get("AvailabilityZones", [])),
+        "baseEndpointDnsNames": list(service.get("BaseEndpointDnsNames", [])),
+        "privateDnsName": service.get("PrivateDnsName", ""),
+        "privateDnsNames": [p["PrivateDnsName"] for p in service.get("PrivateDnsNames", [])],
+        "owner": service.get("Owner", ""),
+        "acceptanceRequired": bool(service.get("AcceptanceRequired")),
+        "managesVpcEndpoints": bool(service.get("ManagesVpcEndpoints")),
+        "vpcEndpointPolicySupported": bool(service.get("VpcEndpointPolicySupported")),
+        "supportedIpAddressTypes": list(service.get("SupportedIpAddressTypes", ["ipv4"])),
+        "serviceRegion": region,
+        "tags": _tags(service.get("Tags")),
+        "region": region,
+    }
 
 
 # --- images -----------------------------------------------------------------------------------------

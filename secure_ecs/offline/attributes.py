@@ -81,6 +81,11 @@ def physical_name(type_token: str, logical_name: str, inputs: dict[str, Any]) ->
         value = inputs.get(key)
         if isinstance(value, str) and value:
             return value
+    for key in ("namePrefix", "bucketPrefix", "identifierPrefix"):
+        prefix = inputs.get(key)
+        if isinstance(prefix, str) and prefix:
+            # AWS and the provider complete a prefix with a unique suffix.
+            return f"{prefix}{_digest(type_token, logical_name, length=26)}"
     return f"{logical_name}-{_digest(type_token, logical_name, length=7)}"
 
 

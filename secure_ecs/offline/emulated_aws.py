@@ -9,6 +9,7 @@ exactly, so the user's own AWS settings are never used and never changed.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from typing import TYPE_CHECKING, Any
@@ -92,6 +93,9 @@ class EmulatedAws:
         self._clients: dict[tuple[str, str], Any] = {}
         self._depth = 0
         self._environment_guard: ExitStack | None = None
+        # The engine answers invokes on executor threads; activation counting and client creation
+        # (boto3 sessions are not thread-safe) happen under this lock.
+        self._lock = threading.RLock()
 
     def __enter__(self) -> EmulatedAws:
         self.activate()
@@ -102,9 +106,12 @@ class EmulatedAws:
 
     def activate(self) -> None:
         """Switch moto on (nested calls are counted) with the isolated environment in place."""
-        self._depth += 1
-        if self._depth > 1:
-            return
+        with self._lock:
+            self._depth += 1
+            if self._depth == 1:
+                self._switch_on()
+
+    def _switch_on(self) -> None:
         self._environment_guard = ExitStack()
         self._environment_guard.enter_context(_replaced_environment(isolated_environment(self.region)))
         self._environment_guard.enter_context(_botocore_files_read_once())
@@ -118,14 +125,19 @@ class EmulatedAws:
         self._mock.start(reset=first_activation)
 
     def deactivate(self) -> None:
-        self._depth -= 1
-        if self._depth > 0:
-            return
-        # Keep the account's data: the emulation may be switched on again within the same run.
-        self._mock.stop(remove_data=False)
-        if self._environment_guard is not None:
-            self._environment_guard.close()
-            self._environment_guard = None
+        with self._lock:
+            self._depth -= 1
+            if self._depth > 0:
+                return
+            # Keep the account's data: the emulation may be switched on again within the same run.
+            self._mock.stop(remove_data=False)
+            if self._environment_guard is not None:
+                self._environment_guard.close()
+                self._environment_guard = None
+
+    @property
+    def is_active(self) -> bool:
+        return self._depth > 0
 
     @contextmanager
     def active(self) -> Iterator[EmulatedAws]:
@@ -139,31 +151,37 @@ class EmulatedAws:
         """A boto3 client bound to the emulated account (call while active)."""
         region = region or self.region
         key = (service, region)
-        if key not in self._clients:
-            if self._session is None:
-                import boto3
+        with self._lock:
+            if key not in self._clients:
+                self._clients[key] = self._boto3_session().client(service, region_name=region)  # type: ignore[call-overload]
+            return self._clients[key]
 
-                self._session = boto3.Session(
-                    aws_access_key_id=_FAKE_CREDENTIALS["aws_access_key_id"],
-                    aws_secret_access_key=_FAKE_CREDENTIALS["aws_secret_access_key"],
-                    region_name=self.region,
-                )
-            self._clients[key] = self._session.client(service, region_name=region)  # type: ignore[call-overload]
-        return self._clients[key]
+    def _boto3_session(self) -> boto3.Session:
+        if self._session is None:
+            import boto3
+
+            self._session = boto3.Session(
+                aws_access_key_id=_FAKE_CREDENTIALS["aws_access_key_id"],
+                aws_secret_access_key=_FAKE_CREDENTIALS["aws_secret_access_key"],
+                region_name=self.region,
+            )
+        return self._session
 
     def botocore_data(self, name: str) -> Any:
         """Botocore's bundled data (e.g. ``endpoints``), from the session's cached loader."""
-        if self._session is None:
-            self.client("sts")
-        assert self._session is not None
-        return self._session._session.get_data(name)
+        with self._lock:
+            return self._boto3_session()._session.get_data(name)
 
     def close(self) -> None:
-        """Forget the account's data (only once every activation has ended)."""
-        if self._mock is not None and self._depth == 0:
-            from moto.core.models import MockAWS
+        """Forget the account's data and clients, once every activation has ended (else do nothing)."""
+        with self._lock:
+            if self._depth > 0:
+                return
+            if self._mock is not None:
+                from moto.core.models import MockAWS
 
-            if not MockAWS._mocks_active:
-                self._mock.reset()
-        self._clients.clear()
-        self._session = None
+                # Another moto user in this process (a test's own mock) still needs its data.
+                if not MockAWS._mocks_active:
+                    self._mock.reset()
+            self._clients.clear()
+            self._session = None

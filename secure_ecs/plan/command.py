@@ -58,10 +58,16 @@ def _source_root(program_dir: Path) -> Path:
     return program_dir
 
 
+def _default_pack(program: Path) -> Path:
+    """The program's own `policies/` pack if it has one, else this project's."""
+    candidates = [program / "policies", PACKAGE_ROOT / "policies"]
+    return next((c for c in candidates if (c / "PulumiPolicy.yaml").is_file()), candidates[-1])
+
+
 def build_request(arguments: argparse.Namespace) -> PlanRequest:
     program = arguments.program or _find_project(Path.cwd()) or PACKAGE_ROOT
     program = program.resolve()
-    default_pack = PACKAGE_ROOT / "policies"
+    default_pack = _default_pack(program)
     packs = tuple(p.resolve() for p in arguments.policy_packs or [default_pack])
     configs: tuple[Path | None, ...]
     if arguments.policy_configs:
@@ -75,11 +81,13 @@ def build_request(arguments: argparse.Namespace) -> PlanRequest:
 
 
 def run_plan_command(arguments: argparse.Namespace) -> int:
-    console = Console(highlight=False)
-    errors = Console(stderr=True, highlight=False)
+    # Logs and pipes get a wide page so resource types are not cut; a terminal keeps its width.
+    console = Console(highlight=False, width=None if sys.stdout.isatty() else 120)
+    errors = Console(stderr=True, highlight=False, soft_wrap=True)
     request = build_request(arguments)
     if len(request.config_files) > len(request.pack_dirs):
-        errors.print("More --policy-config files than --policy-pack folders: give one config per pack, in order.")
+        errors.print("secure-ecs plan: more --policy-config files than --policy-pack folders; "
+                     "give one config per pack, in order.", soft_wrap=True)
         return EXIT_ERROR
     try:
         result = run_plan(request)

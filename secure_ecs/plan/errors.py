@@ -69,6 +69,9 @@ def _program_problem(error: BaseException, cause: BaseException, program_dir: Pa
         return f"The program{at} stopped: {cause}."
     if isinstance(error, ProgramError):
         return f"{error}."
+    if isinstance(cause, ModuleNotFoundError):
+        return (f"The program{at} imports {cause.name!r}, which is not installed where secure-ecs runs. Install "
+                "the program's requirements into the same Python environment as secure-ecs and run the plan again.")
     kind = type(cause).__name__
     if type(cause).__module__.startswith(_CONFIG_MODULES):
         return (f"The configuration of stack '{stack}' was rejected ({kind}{at}): {cause}. Fix "

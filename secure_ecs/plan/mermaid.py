@@ -39,7 +39,7 @@ _NODE_TYPES: Mapping[str, tuple[str, str, str]] = {
 
 # Properties through which a resource joins security groups (their dependencies name the groups).
 _MEMBERSHIP_PROPERTIES = ("securityGroups", "securityGroupIds", "vpcSecurityGroupIds", "networkConfiguration",
-                          "vpcSecurityGroupIds", "vpcConfig", "networkInterfaces")
+                          "vpcConfig", "networkInterfaces")
 
 _SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
 _INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"

@@ -1,7 +1,7 @@
 """Run a program offline, then every policy pack over what it declared: the core of `secure-ecs plan`.
 
-Packs are started in the background before the program runs: a pack's interpreter start-up and
-imports then overlap with the program run on another core, which is most of a plan's wall time.
+Packs are started in the background before the program runs, so a pack's interpreter start-up
+and imports happen on the other core while the program runs.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import gc
 import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,7 +90,7 @@ def _check(client: AnalyzerClient, graph: ResourceGraph, config_file: Path | Non
 def _garbage_collection_paused() -> Iterator[None]:
     """No cyclic garbage collection while a plan runs.
 
-    The SDK, the provider's type modules and moto create a few million long-lived objects, and
+    The SDK, the provider's type modules and moto create well over a million long-lived objects, and
     the collector's full passes re-scan all of them again and again: about a third of a plan's
     time. A plan's own cyclic garbage is small, so it is left for the first collection after.
     """
@@ -112,8 +112,7 @@ def run_plan(request: PlanRequest) -> PlanResult:
 def _run_plan(request: PlanRequest) -> PlanResult:
     started = time.perf_counter()
     settings = read_stack_settings(request.program_dir, request.stack)
-    with ExitStack() as cleanup:
-        starting = cleanup.enter_context(_packs_starting(request.pack_dirs))
+    with _packs_starting(request.pack_dirs) as starting:
         graph, recorder = capture_graph(request.program_dir, settings)
         packs = []
         for position, (client, future) in enumerate(starting):

@@ -87,9 +87,12 @@ def _result(result: PlanResult, diagnostic: Diagnostic, rule_index: dict[str, in
 
 
 def sarif_document(result: PlanResult) -> dict[str, Any]:
-    rules: list[dict[str, Any]] = []
+    # A pack given twice (e.g. with two configs) would repeat its rules; SARIF wants each id once.
+    rules_by_id: dict[str, dict[str, Any]] = {}
     for pack in result.packs:
-        rules.extend(_rule(pack.info.name, policy) for policy in pack.info.policies)
+        for policy in pack.info.policies:
+            rules_by_id.setdefault(rule_id(pack.info.name, policy.name), _rule(pack.info.name, policy))
+    rules = list(rules_by_id.values())
     rule_index = {rule["id"]: position for position, rule in enumerate(rules)}
     root = (result.source_root or result.program_dir).resolve()
     return {

@@ -79,3 +79,22 @@ def test_answers_outside_a_with_block_switch_the_emulation_on_and_off() -> None:
     zones = emulated.answer("aws:index/getAvailabilityZones:getAvailabilityZones", {})
     assert zones["names"][0] == "us-east-1a"
     assert "AWS_ACCESS_KEY_ID" not in os.environ or os.environ["AWS_ACCESS_KEY_ID"] != "OFFLINEPLANACCESSKEY"
+
+
+def test_default_gateway_route_table_and_endpoint_service(account: EmulatedAccount) -> None:
+    vpc = account.answer("aws:ec2/getVpc:getVpc", {"default": True})
+    gateway = account.answer("aws:ec2/getInternetGateway:getInternetGateway",
+                             {"filters": [{"name": "attachment.vpc-id", "values": [vpc["id"]]}]})
+    assert gateway["attachments"][0]["vpcId"] == vpc["id"]
+    table = account.answer("aws:ec2/getRouteTable:getRouteTable", {"routeTableId": vpc["mainRouteTableId"]})
+    assert table["vpcId"] == vpc["id"]
+    assert any(route["gatewayId"] == gateway["id"] for route in table["routes"])
+    service = account.answer("aws:ec2/getVpcEndpointService:getVpcEndpointService",
+                             {"service": "ecr.dkr", "serviceType": "Interface"})
+    assert service["serviceName"] == "com.amazonaws.eu-west-1.ecr.dkr"
+    assert service["availabilityZones"][0] == "eu-west-1a"
+
+
+def test_api_errors_become_a_clear_message(account: EmulatedAccount) -> None:
+    with pytest.raises(NoMatchingResourceError, match="aws:ecr/getRepository:getRepository"):
+        account.answer("aws:ecr/getRepository:getRepository", {"name": "missing"})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from tests.plan.conftest import PACKS, PROGRAMS, CliRunner
 
 
@@ -57,3 +59,21 @@ def test_debug_prints_the_traceback(run_cli: CliRunner) -> None:
 def test_no_reports_are_written_on_error(run_cli: CliRunner) -> None:
     run = run_cli("--program", str(PROGRAMS / "raises"))
     assert not run.out_dir.exists()
+
+
+def test_policy_config_that_names_an_unknown_policy(run_cli: CliRunner, tmp_path: Path) -> None:
+    config = tmp_path / "config.json"
+    config.write_text('{"no-such-policy": "mandatory"}')
+    run = run_cli("--program", str(PROGRAMS / "public_fargate"), "--policy-config", str(config))
+    assert run.exit_code == 2
+    _assert_clean_error(run.stderr)
+    assert "no-such-policy" in run.stderr
+
+
+def test_more_configs_than_packs(run_cli: CliRunner, tmp_path: Path) -> None:
+    config = tmp_path / "config.json"
+    config.write_text("{}")
+    run = run_cli("--program", str(PROGRAMS / "public_fargate"), "--policy-config", str(config),
+                  "--policy-config", str(config))
+    assert run.exit_code == 2
+    assert "one config per pack" in run.stderr
