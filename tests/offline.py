@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 from secure_ecs.offline.graph import CapturedResource, ResourceGraph
-from secure_ecs.offline.harness import run_function
+from secure_ecs.offline.harness import run_function, run_stack
 from secure_ecs.offline.stack_files import StackSettings
 
 REGION = "us-east-1"
@@ -24,3 +25,9 @@ def only(graph: ResourceGraph, type_token: str) -> CapturedResource:
     matches = graph.of_type(type_token)
     assert len(matches) == 1, f"expected one {type_token}, found {[r.name for r in matches]}"
     return matches[0]
+
+
+@functools.cache
+def captured_stack(stack: str) -> ResourceGraph:
+    """One offline run of the project's stack per test session (graphs are immutable)."""
+    return run_stack(stack)

@@ -82,6 +82,19 @@ async def _resolve_stack_outputs() -> dict[str, Any]:
     return dict(resolved or {})
 
 
+def _close(loop: asyncio.AbstractEventLoop) -> None:
+    """Cancel what a failed program left pending, so nothing outlives its loop or warns later."""
+    pending = asyncio.all_tasks(loop)
+    for task in pending:
+        task.cancel()
+    loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+    loop.run_until_complete(loop.shutdown_asyncgens())
+    loop.close()
+    asyncio.set_event_loop(None)
+    with SETTINGS.lock:
+        SETTINGS.outputs.clear()
+
+
 def _run_in_fresh_context(
     program: Callable[[], object],
     settings: StackSettings,
@@ -112,9 +125,7 @@ def _run_in_fresh_context(
             loop.run_until_complete(wait_for_rpcs())
             stack_outputs = loop.run_until_complete(_resolve_stack_outputs())
     finally:
-        loop.run_until_complete(loop.shutdown_asyncgens())
-        loop.close()
-        asyncio.set_event_loop(None)
+        _close(loop)
     return ResourceGraph(
         project=settings.project,
         stack=settings.stack,

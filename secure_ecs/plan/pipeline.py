@@ -14,8 +14,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import pulumi.runtime.settings
-
 from secure_ecs.analyzer import AnalyzerClient
 from secure_ecs.offline.account import EmulatedAccount, default_responder
 from secure_ecs.offline.graph import ResourceGraph
@@ -53,28 +51,12 @@ def _packs_starting(pack_dirs: Sequence[Path]) -> Iterator[list[tuple[AnalyzerCl
                     client.close()
 
 
-def _forget_unfinished_outputs() -> None:
-    """Drop the outputs a failed program left pending.
-
-    The Pulumi SDK keeps outstanding outputs in a set shared by every run in the process; a run
-    that raised leaves tasks bound to its closed event loop there, and the next run in the same
-    process would wait on them and fail with "Event loop is closed".
-    """
-    settings = pulumi.runtime.settings.SETTINGS
-    with settings.lock:
-        settings.outputs.clear()
-
-
 def capture_graph(program_dir: Path, settings: StackSettings) -> tuple[ResourceGraph, DeclarationRecorder]:
     """Run the program against the emulated account, recording where each resource is declared."""
     recorder = DeclarationRecorder(program_dir)
     account: EmulatedAccount = default_responder(settings)
-    try:
-        with account, recorder.recording():
-            graph = run_program(program_dir, settings, account)
-    except BaseException:
-        _forget_unfinished_outputs()
-        raise
+    with account, recorder.recording():
+        graph = run_program(program_dir, settings, account)
     return graph, recorder
 
 

@@ -7,14 +7,14 @@ import json
 import pytest
 
 from secure_ecs.cost import CostEstimate, estimate_cost, render_text, to_json
-from secure_ecs.offline.harness import run_stack
+from tests.offline import captured_stack
 
 H = 730.0
 
 
 @pytest.fixture(scope="module", params=["dev", "prod"])
 def estimate(request: pytest.FixtureRequest) -> CostEstimate:
-    return estimate_cost(run_stack(str(request.param)))
+    return estimate_cost(captured_stack(str(request.param)))
 
 
 def _endpoint_hours(est: CostEstimate) -> float:
@@ -34,9 +34,8 @@ def test_totals_are_plausible(estimate: CostEstimate) -> None:
     assert estimate.comparison.design("declared").total_monthly_usd == pytest.approx(estimate.total_monthly_usd)
 
 
-def test_prod_prices_the_multi_az_database_and_the_task_floor(estimate: CostEstimate) -> None:
-    if estimate.stack != "prod":
-        pytest.skip("prod only")
+def test_prod_prices_the_multi_az_database_and_the_task_floor() -> None:
+    estimate = estimate_cost(captured_stack("prod"))
     rds = [i for i in estimate.line_items if "db.r6g.large" in i.what]
     assert sum(i.monthly_usd for i in rds) == pytest.approx(2 * H * 0.225)
     vcpu = [i for i in estimate.line_items if i.what.startswith("Fargate") and i.unit == "vCPU-hour"]

@@ -12,7 +12,7 @@ from secure_ecs_policies import tokens
 
 from secure_ecs.analyzer import AnalyzerClient, Diagnostic
 from secure_ecs.offline.graph import CapturedResource, ResourceGraph
-from secure_ecs.offline.harness import run_stack
+from tests.offline import captured_stack
 
 Edit = Callable[[dict[str, Any]], dict[str, Any] | None]
 """New properties for a resource, or None to drop the resource from the graph."""
@@ -20,7 +20,7 @@ Edit = Callable[[dict[str, Any]], dict[str, Any] | None]
 
 @pytest.fixture(scope="module")
 def captured() -> dict[str, ResourceGraph]:
-    return {stack: run_stack(stack) for stack in ("dev", "prod")}
+    return {stack: captured_stack(stack) for stack in ("dev", "prod")}
 
 
 def mandatory(pack: AnalyzerClient, stack: ResourceGraph) -> set[tuple[str, str]]:

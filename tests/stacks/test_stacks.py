@@ -8,8 +8,7 @@ from collections import Counter
 import pytest
 
 from secure_ecs.offline.graph import CapturedResource, ResourceGraph
-from secure_ecs.offline.harness import run_stack
-from tests.offline import only
+from tests.offline import captured_stack, only
 
 COMPONENTS = {
     "secure-ecs:index:PrivateNetwork",
@@ -25,12 +24,12 @@ SG = "aws:ec2/securityGroup:SecurityGroup"
 
 @pytest.fixture(scope="module")
 def dev() -> ResourceGraph:
-    return run_stack("dev")
+    return captured_stack("dev")
 
 
 @pytest.fixture(scope="module")
 def prod() -> ResourceGraph:
-    return run_stack("prod")
+    return captured_stack("prod")
 
 
 @pytest.fixture(params=["dev", "prod"])
