@@ -1,4 +1,4 @@
-"""The `secure-ecs` command: `plan` today; `verify` and `cost` register here the same way."""
+"""The `secure-ecs` command: `plan`, `cost` and `verify`, each registering its own subcommand."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import gc
 from collections.abc import Sequence
 
+from secure_ecs.cost.command import add_cost_parser
 from secure_ecs.plan.command import add_plan_parser
 
 
@@ -16,6 +17,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subcommands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     add_plan_parser(subcommands)
+    add_cost_parser(subcommands)
     return parser
 
 

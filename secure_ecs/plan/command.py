@@ -64,9 +64,13 @@ def _default_pack(program: Path) -> Path:
     return next((c for c in candidates if (c / "PulumiPolicy.yaml").is_file()), candidates[-1])
 
 
+def resolve_program(program: Path | None) -> Path:
+    """--program, else the Pulumi project around the working directory, else this project."""
+    return (program or _find_project(Path.cwd()) or PACKAGE_ROOT).resolve()
+
+
 def build_request(arguments: argparse.Namespace) -> PlanRequest:
-    program = arguments.program or _find_project(Path.cwd()) or PACKAGE_ROOT
-    program = program.resolve()
+    program = resolve_program(arguments.program)
     default_pack = _default_pack(program)
     packs = tuple(p.resolve() for p in arguments.policy_packs or [default_pack])
     configs: tuple[Path | None, ...]

@@ -12,11 +12,12 @@ from typing import Any
 
 from secure_ecs.analyzer import Diagnostic
 from secure_ecs.analyzer.convert import plain
+from secure_ecs.cost import to_json
 from secure_ecs.offline.graph import CapturedResource
 from secure_ecs.plan.graph_views import is_component, is_provider, owning_component
 from secure_ecs.plan.model import PlanResult, SourceLocation, tool_version
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 SCHEMA_FILE = "plan-report.schema.json"
 
 
@@ -127,6 +128,7 @@ def plan_document(result: PlanResult) -> dict[str, Any]:
         "resources": [_resource(result, r, index) for r in graph],
         "violations": [_violation(result, d, index) for d in diagnostics],
         "stackOutputs": plain(dict(graph.stack_outputs)),
+        "cost": to_json(result.cost) if result.cost else {"unavailable": result.cost_unavailable},
     }
 
 

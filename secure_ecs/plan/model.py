@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from secure_ecs.analyzer import AnalyzerInfo, Diagnostic
+from secure_ecs.cost import CostEstimate
 from secure_ecs.offline.graph import ResourceGraph
 
 SEVERITY_ORDER = ("critical", "high", "medium", "low", "")
@@ -41,6 +42,9 @@ class PlanResult:
     source_root: Path | None = None
     """The folder report paths are relative to (the repository root when there is one)."""
     duration_seconds: float = 0.0
+    cost: CostEstimate | None = None
+    """Monthly estimate of the graph; None when it cannot be priced (see `cost_unavailable`)."""
+    cost_unavailable: str = ""
 
     @property
     def diagnostics(self) -> list[Diagnostic]:

@@ -1,10 +1,11 @@
-"""Write the four plan reports and pick the one shown on standard output."""
+"""Write the plan reports and pick the one shown on standard output."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from secure_ecs.cost import render_text as cost_text
 from secure_ecs.plan.json_report import plan_json
 from secure_ecs.plan.mermaid import mermaid_diagram
 from secure_ecs.plan.model import PlanResult
@@ -17,6 +18,7 @@ REPORTS: Mapping[str, tuple[str, Callable[[PlanResult], str]]] = {
     "json": ("plan.json", plan_json),
     "sarif": ("plan.sarif", sarif_json),
     "mermaid": ("architecture.mmd", lambda result: mermaid_diagram(result.graph)),
+    "cost": ("cost.txt", lambda result: cost_text(result.cost) if result.cost else f"{result.cost_unavailable}\n"),
 }
 
 

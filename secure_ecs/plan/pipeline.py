@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from secure_ecs.analyzer import AnalyzerClient
+from secure_ecs.cost import AmbiguousRegionError, CostEstimate, UnsupportedRegionError, estimate_cost
 from secure_ecs.offline.account import EmulatedAccount, default_responder
 from secure_ecs.offline.graph import ResourceGraph
 from secure_ecs.offline.harness import run_program
@@ -85,6 +86,14 @@ def _garbage_collection_paused() -> Iterator[None]:
             gc.enable()
 
 
+def price(graph: ResourceGraph, settings: StackSettings) -> tuple[CostEstimate | None, str]:
+    """The graph's estimate, or why there is none (a region without a price table is no plan error)."""
+    try:
+        return estimate_cost(graph, region=settings.config.get("aws:region")), ""
+    except (UnsupportedRegionError, AmbiguousRegionError) as reason:
+        return None, f"No cost estimate: {reason}"
+
+
 def run_plan(request: PlanRequest) -> PlanResult:
     """The plan for one stack; program, stack-file and pack errors propagate to the caller."""
     with _garbage_collection_paused():
@@ -100,10 +109,13 @@ def _run_plan(request: PlanRequest) -> PlanResult:
         for position, (client, future) in enumerate(starting):
             future.result()  # re-raises the pack's start failure, if any
             packs.append(_check(client, graph, request.config_for(position)))
+    cost, cost_unavailable = price(graph, settings)
     return PlanResult(
         program_dir=request.program_dir,
         graph=graph,
         packs=tuple(packs),
+        cost=cost,
+        cost_unavailable=cost_unavailable,
         locations=recorder.locations(graph),
         source_root=request.source_root,
         duration_seconds=time.perf_counter() - started,

@@ -95,11 +95,29 @@ def _verdict(result: PlanResult) -> Text:
     return Text(f"PASSED: no mandatory violation ({advisory} advisory).", style="bold green")
 
 
+def _cost(result: PlanResult) -> Text:
+    estimate = result.cost
+    if estimate is None:
+        return Text(result.cost_unavailable)
+    designs = "; ".join(
+        f"{design.title} ${design.total_monthly_usd:,.2f}"
+        for design in estimate.comparison.designs
+        if design.key != "declared"
+    )
+    return Text.assemble(
+        (f"${estimate.total_monthly_usd:,.2f}/month", "bold"),
+        f" as declared ({estimate.region}, list prices as of {estimate.price_table_as_of}).\n",
+        f"Same workload: {designs}. Line items, assumptions and the source document's claims: cost.txt",
+    )
+
+
 def summary_renderable(result: PlanResult) -> RenderableType:
     return Group(
         _header(result),
         Rule("resources by component"),
         *_component_tables(result),
+        Rule("estimated monthly cost"),
+        _cost(result),
         Rule("policy violations by severity"),
         *_violations(result),
         _verdict(result),

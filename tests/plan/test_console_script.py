@@ -24,4 +24,4 @@ def test_console_script_prints_sarif_and_exits_one(tmp_path: Path) -> None:
     assert completed.returncode == 1, completed.stderr
     sarif = json.loads(completed.stdout)
     assert sarif["version"] == "2.1.0"
-    assert {path.name for path in tmp_path.iterdir()} == {"summary.txt", "plan.json", "plan.sarif", "architecture.mmd"}
+    assert {path.name for path in tmp_path.iterdir()} == {"summary.txt", "plan.json", "plan.sarif", "architecture.mmd", "cost.txt"}

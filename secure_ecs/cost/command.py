@@ -1,0 +1,76 @@
+"""`secure-ecs cost`: run a stack offline and price it, with the public-IP and NAT designs beside it."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import traceback
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from secure_ecs.cost.estimate import estimate_cost
+from secure_ecs.cost.facts import AmbiguousRegionError
+from secure_ecs.cost.prices import UnsupportedRegionError
+from secure_ecs.cost.render import render_text, to_json
+from secure_ecs.cost.usage import UsageAssumptions
+from secure_ecs.offline.stack_files import read_stack_settings
+from secure_ecs.plan.command import DEFAULT_STACK, EXIT_ERROR, resolve_program
+from secure_ecs.plan.errors import explain
+from secure_ecs.plan.pipeline import capture_graph
+
+
+def add_cost_parser(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subcommands.add_parser(
+        "cost",
+        help="estimate a stack's monthly AWS cost offline and compare it with the public-IP and NAT designs",
+        description="Run a Pulumi Python program offline with a stack's config and price what it declares "
+        "from a dated us-east-1 price table; usage (requests, log volume, deploys) comes from documented "
+        "assumptions that --usage overrides. Exit 0, or 2 when the program or its config cannot be run.",
+    )
+    parser.add_argument("--stack", default=DEFAULT_STACK, help="stack whose Pulumi.<stack>.yaml to use (default: dev)")
+    parser.add_argument("--program", type=Path, help="Pulumi Python project folder (default: this project)")
+    parser.add_argument("--usage", type=Path, metavar="FILE",
+                        help="JSON object overriding usage assumptions, e.g. {\"requests_per_month\": 2e7}")
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="what to print (default: text)")
+    parser.add_argument("--debug", action="store_true", help="print tracebacks for errors")
+    parser.set_defaults(handler=run_cost_command)
+
+
+def _usage(path: Path | None) -> UsageAssumptions:
+    if path is None:
+        return UsageAssumptions()
+    try:
+        return UsageAssumptions.model_validate_json(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise UsageFileError(f"cannot read --usage file {path}: {error.strerror}") from None
+    except ValidationError as error:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'file'}: {e['msg']}" for e in error.errors())
+        raise UsageFileError(f"--usage file {path} is not valid: {problems}") from None
+
+
+class UsageFileError(Exception):
+    """The --usage file is missing or does not describe `UsageAssumptions`."""
+
+
+def run_cost_command(arguments: argparse.Namespace) -> int:
+    program = resolve_program(arguments.program)
+    try:
+        usage = _usage(arguments.usage)
+        settings = read_stack_settings(program, arguments.stack)
+        graph, _ = capture_graph(program, settings)
+        estimate = estimate_cost(graph, usage, region=settings.config.get("aws:region"))
+    except (UsageFileError, UnsupportedRegionError, AmbiguousRegionError) as error:
+        print(f"secure-ecs cost: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    except Exception as error:
+        if arguments.debug:
+            traceback.print_exception(error, file=sys.stderr)
+        print(f"secure-ecs cost: {explain(error, program, arguments.stack, arguments.debug)}", file=sys.stderr)
+        return EXIT_ERROR
+    if arguments.format == "json":
+        print(json.dumps(to_json(estimate), indent=2))
+    else:
+        print(render_text(estimate), end="")
+    return 0
