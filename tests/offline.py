@@ -12,13 +12,13 @@ from secure_ecs.offline.stack_files import StackSettings
 REGION = "us-east-1"
 
 
-def test_settings(region: str = REGION) -> StackSettings:
+def offline_settings(region: str = REGION) -> StackSettings:
     return StackSettings(project="secure-ecs", stack="test", config={"aws:region": region})
 
 
 def run_offline(program: Callable[[], object], region: str = REGION) -> ResourceGraph:
     """Run `program` (a function declaring resources) against the emulated account of `region`."""
-    return run_function(program, test_settings(region))
+    return run_function(program, offline_settings(region))
 
 
 def only(graph: ResourceGraph, type_token: str) -> CapturedResource:

@@ -28,7 +28,7 @@ from secure_ecs.offline.attributes import AccountContext, computed_attributes
 from secure_ecs.offline.graph import ResourceGraph
 from secure_ecs.offline.invokes import InvokeResponder
 from secure_ecs.offline.monitor import CapturingMonitor
-from secure_ecs.offline.stack_files import StackSettings, read_stack_settings
+from secure_ecs.offline.stack_files import StackSettings, read_program_location, read_stack_settings
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -40,13 +40,17 @@ class ProgramError(Exception):
 class OfflineMocks(pulumi.runtime.Mocks):
     """Computed attributes for resources, the responder for invokes."""
 
-    def __init__(self, responder: InvokeResponder, account: AccountContext) -> None:
+    def __init__(self, responder: InvokeResponder, account: AccountContext, preview: bool = False) -> None:
         self.responder = responder
         self.account = account
+        self.preview = preview
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
         if args.resource_id:  # a read (`.get`) of an existing resource
             return args.resource_id, dict(args.inputs)
+        if self.preview:
+            # As in `pulumi preview` of a new stack: ids and computed attributes are not known yet.
+            return None, dict(args.inputs)
         return computed_attributes(args.typ, args.name, args.inputs, self.account)
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:  # type: ignore[override]
@@ -107,7 +111,7 @@ def _run_in_fresh_context(
     # The SDK tracks outstanding outputs process-wide; drop any left by an earlier run that failed.
     SETTINGS.rpc_manager.clear()
     SETTINGS.outputs.clear()
-    mocks = OfflineMocks(responder, account)
+    mocks = OfflineMocks(responder, account, settings.preview)
     monitor = CapturingMonitor(mocks)
     pulumi.runtime.set_all_config(
         {**settings.config, "aws:region": settings.config.get("aws:region", account.region)},
@@ -159,14 +163,21 @@ def run_program(
     responder: InvokeResponder | None = None,
     account: AccountContext | None = None,
 ) -> ResourceGraph:
-    """Run `program_dir/__main__.py` as `pulumi up` would, with `settings` as its stack config."""
-    if not (program_dir / "__main__.py").is_file():
-        raise ProgramError(f"{program_dir} has no __main__.py; point --program at a Pulumi Python project")
+    """Run the project's program as `pulumi up` would, with `settings` as its stack config.
+
+    `program_dir` is the project folder (with Pulumi.yaml); a `main:` there points at the program.
+    """
+    runtime, source_dir = read_program_location(program_dir)
+    if runtime != "python":
+        project_file = program_dir / "Pulumi.yaml"
+        raise ProgramError(f"{project_file} declares runtime {runtime!r}; only Python programs run offline")
+    if not (source_dir / "__main__.py").is_file():
+        raise ProgramError(f"{source_dir} has no __main__.py; point --program at a Pulumi Python project")
 
     def program() -> None:
-        runpy.run_path(str(program_dir / "__main__.py"), run_name="__main__")
+        runpy.run_path(str(source_dir / "__main__.py"), run_name="__main__")
 
-    return run_function(program, settings, responder, account, _program_environment(program_dir))
+    return run_function(program, settings, responder, account, _program_environment(source_dir))
 
 
 def run_stack(stack: str, project_dir: Path = REPO_ROOT, responder: InvokeResponder | None = None) -> ResourceGraph:

@@ -34,11 +34,24 @@ def _load_yaml(path: Path) -> Any:
         raise StackFileError(f"{path} is not valid YAML: {exc}") from None
 
 
-def read_project_name(project_dir: Path) -> str:
+def _project_document(project_dir: Path) -> dict[str, Any]:
     document = _load_yaml(project_dir / "Pulumi.yaml")
     if not isinstance(document, dict) or not isinstance(document.get("name"), str):
         raise StackFileError(f"{project_dir / 'Pulumi.yaml'} has no project `name`")
-    return str(document["name"])
+    return document
+
+
+def read_project_name(project_dir: Path) -> str:
+    return str(_project_document(project_dir)["name"])
+
+
+def read_program_location(project_dir: Path) -> tuple[str, Path]:
+    """The project's runtime name and the folder its program lives in (`main:` or the project)."""
+    document = _project_document(project_dir)
+    runtime = document.get("runtime")
+    runtime_name = str(runtime.get("name") if isinstance(runtime, dict) else runtime)
+    main = document.get("main")
+    return runtime_name, (project_dir / main).resolve() if isinstance(main, str) and main else project_dir
 
 
 def _engine_string(value: Any) -> str:

@@ -196,13 +196,13 @@ def test_refuses_bad_arguments_before_creating_anything(overrides: dict[str, Any
 def test_refuses_more_azs_than_the_region_has() -> None:
     from secure_ecs.offline.attributes import AccountContext
     from secure_ecs.offline.harness import run_function
-    from tests.offline import test_settings
+    from tests.offline import offline_settings
 
     class ThreeZoneAccount:
         def answer(self, token: str, args: dict[str, Any]) -> dict[str, Any]:
             from secure_ecs.offline.account import default_responder
 
-            result = default_responder(test_settings()).answer(token, args)
+            result = default_responder(offline_settings()).answer(token, args)
             if token.endswith("getAvailabilityZones"):
                 result = {**result, "names": result["names"][:3]}
             return result
@@ -210,7 +210,7 @@ def test_refuses_more_azs_than_the_region_has() -> None:
     with pytest.raises(ComponentArgumentError, match="the region offers 3 AZs"):
         run_function(
             lambda: PrivateNetwork("net", {"cidr_block": "10.0.0.0/16", "availability_zone_count": 4}),
-            test_settings(),
+            offline_settings(),
             ThreeZoneAccount(),
             AccountContext(),
         )

@@ -17,11 +17,31 @@ def _command() -> list[str]:
 
 def test_console_script_prints_sarif_and_exits_one(tmp_path: Path) -> None:
     completed = subprocess.run(
-        [*_command(), "plan", "--program", str(PROGRAMS / "public_fargate"), "--stack", "prod",
-         "--format", "sarif", "--out", str(tmp_path)],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=120, check=False,
+        [
+            *_command(),
+            "plan",
+            "--program",
+            str(PROGRAMS / "public_fargate"),
+            "--stack",
+            "prod",
+            "--format",
+            "sarif",
+            "--out",
+            str(tmp_path),
+        ],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert completed.returncode == 1, completed.stderr
     sarif = json.loads(completed.stdout)
     assert sarif["version"] == "2.1.0"
-    assert {path.name for path in tmp_path.iterdir()} == {"summary.txt", "plan.json", "plan.sarif", "architecture.mmd", "cost.txt"}
+    assert {path.name for path in tmp_path.iterdir()} == {
+        "summary.txt",
+        "plan.json",
+        "plan.sarif",
+        "architecture.mmd",
+        "cost.txt",
+    }

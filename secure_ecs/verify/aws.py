@@ -1,0 +1,112 @@
+"""The boto3 session the checks share, and which AWS errors end the whole run (exit 2)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectTimeoutError,
+    CredentialRetrievalError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    NoRegionError,
+    PartialCredentialsError,
+    ProfileNotFound,
+    SSOTokenLoadError,
+    UnauthorizedSSOTokenError,
+)
+
+# Few retries and short connect timeouts: an unreachable endpoint should be reported in seconds.
+_CLIENT_CONFIG = Config(retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=10, read_timeout=30)
+
+# Error codes meaning "these credentials are not accepted", whichever service answers first.
+_REJECTED_CREDENTIALS = frozenset({
+    "UnrecognizedClientException", "InvalidClientTokenId", "ExpiredToken", "ExpiredTokenException",
+    "AuthFailure", "SignatureDoesNotMatch", "InvalidSignatureException", "RequestExpired",
+    "InvalidAccessKeyId",
+})
+
+_SET_CREDENTIALS = ("set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (plus AWS_SESSION_TOKEN for temporary "
+                    "credentials), or AWS_PROFILE / --profile naming a profile in ~/.aws/config "
+                    "(run `aws sso login --profile NAME` first for an SSO profile)")
+
+
+class AwsUnavailable(Exception):
+    """AWS cannot be asked at all (credentials, region, endpoint); the message is the paragraph to print."""
+
+
+@dataclass
+class AwsContext:
+    session: boto3.Session
+    region: str
+    endpoint_url: str | None = None
+    _clients: dict[str, Any] = field(default_factory=dict)
+
+    def client(self, service: str) -> Any:
+        """A cached client. Typed `Any`: the dev extras ship stubs for only a few of the services used."""
+        if service not in self._clients:
+            self._clients[service] = self.session.client(
+                service, region_name=self.region, endpoint_url=self.endpoint_url, config=_CLIENT_CONFIG)
+        return self._clients[service]
+
+    def account_id(self) -> str:
+        """The caller's account: proves the credentials work before any check runs."""
+        identity = self.client("sts").get_caller_identity()
+        return str(identity["Account"])
+
+
+def connect(region: str | None, profile: str | None, endpoint_url: str | None,
+            fallback_region: str | None = None) -> AwsContext:
+    """The session for the given profile and region; `fallback_region` (from the outputs) fills a gap."""
+    try:
+        session = boto3.Session(profile_name=profile)
+    except ProfileNotFound as error:
+        raise AwsUnavailable(explain_unavailable(error, endpoint_url)) from None
+    chosen = region or session.region_name or fallback_region
+    if not chosen:
+        raise AwsUnavailable(explain_unavailable(NoRegionError(), endpoint_url))
+    return AwsContext(session=session, region=chosen, endpoint_url=endpoint_url)
+
+
+def error_code(error: ClientError) -> str:
+    return str(error.response.get("Error", {}).get("Code", ""))
+
+
+def is_fatal(error: Exception) -> bool:
+    """True for errors every other check would hit too: stop and explain once instead of N times."""
+    if isinstance(error, ClientError):
+        return error_code(error) in _REJECTED_CREDENTIALS
+    return isinstance(error, NoCredentialsError | PartialCredentialsError | CredentialRetrievalError | NoRegionError
+                      | ProfileNotFound | EndpointConnectionError | ConnectTimeoutError | SSOTokenLoadError
+                      | UnauthorizedSSOTokenError)
+
+
+def explain_unavailable(error: Exception, endpoint_url: str | None) -> str:
+    """One paragraph for an error `is_fatal` accepts (or any other BotoCoreError met before the checks)."""
+    if isinstance(error, NoCredentialsError):
+        return f"No AWS credentials were found. To verify a deployed stack, {_SET_CREDENTIALS}."
+    if isinstance(error, PartialCredentialsError | CredentialRetrievalError):
+        return f"The AWS credentials are incomplete or could not be loaded ({error}). {_SET_CREDENTIALS.capitalize()}."
+    if isinstance(error, SSOTokenLoadError | UnauthorizedSSOTokenError):
+        return f"The AWS SSO session has expired or was never started ({error}). Run `aws sso login` and try again."
+    if isinstance(error, ProfileNotFound):
+        return (f"{error}. Check --profile / AWS_PROFILE against the profiles in ~/.aws/config "
+                "(`aws configure list-profiles`).")
+    if isinstance(error, NoRegionError):
+        return ("No AWS region is set. Pass --region (the region the stack was deployed to, `pulumi config get "
+                "aws:region`) or set AWS_REGION.")
+    if isinstance(error, EndpointConnectionError | ConnectTimeoutError):
+        where = f"the endpoint {endpoint_url}" if endpoint_url else "AWS"
+        return (f"Cannot reach {where}: {error}. Check the network, proxy settings and --region"
+                f"{' / --endpoint-url' if endpoint_url else ''}.")
+    if isinstance(error, ClientError):
+        return (f"AWS rejected the credentials ({error_code(error)}: "
+                f"{error.response.get('Error', {}).get('Message', '')}). Refresh them: {_SET_CREDENTIALS}.")
+    if isinstance(error, BotoCoreError):
+        return f"The AWS SDK could not make a request: {error}."
+    return f"{type(error).__name__}: {error}"
