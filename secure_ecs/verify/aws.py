@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,7 +37,7 @@ _SET_CREDENTIALS = ("set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (plus AWS_S
                     "(run `aws sso login --profile NAME` first for an SSO profile)")
 
 
-class AwsUnavailable(Exception):
+class AwsUnavailableError(Exception):
     """AWS cannot be asked at all (credentials, region, endpoint); the message is the paragraph to print."""
 
 
@@ -50,7 +51,9 @@ class AwsContext:
     def client(self, service: str) -> Any:
         """A cached client. Typed `Any`: the dev extras ship stubs for only a few of the services used."""
         if service not in self._clients:
-            self._clients[service] = self.session.client(
+            # The stubs' overloads want a literal service name; the names here are plain strings.
+            make: Callable[..., Any] = self.session.client
+            self._clients[service] = make(
                 service, region_name=self.region, endpoint_url=self.endpoint_url, config=_CLIENT_CONFIG)
         return self._clients[service]
 
@@ -66,10 +69,10 @@ def connect(region: str | None, profile: str | None, endpoint_url: str | None,
     try:
         session = boto3.Session(profile_name=profile)
     except ProfileNotFound as error:
-        raise AwsUnavailable(explain_unavailable(error, endpoint_url)) from None
+        raise AwsUnavailableError(explain_unavailable(error, endpoint_url)) from None
     chosen = region or session.region_name or fallback_region
     if not chosen:
-        raise AwsUnavailable(explain_unavailable(NoRegionError(), endpoint_url))
+        raise AwsUnavailableError(explain_unavailable(NoRegionError(), endpoint_url))
     return AwsContext(session=session, region=chosen, endpoint_url=endpoint_url)
 
 
@@ -86,27 +89,41 @@ def is_fatal(error: Exception) -> bool:
                       | UnauthorizedSSOTokenError)
 
 
+def _credentials_rejected(error: Exception, endpoint_url: str | None) -> str:
+    assert isinstance(error, ClientError)
+    message = error.response.get("Error", {}).get("Message", "")
+    return f"AWS rejected the credentials ({error_code(error)}: {message}). Refresh them: {_SET_CREDENTIALS}."
+
+
+def _unreachable(error: Exception, endpoint_url: str | None) -> str:
+    where = f"the endpoint {endpoint_url}" if endpoint_url else "AWS"
+    also = " / --endpoint-url" if endpoint_url else ""
+    return f"Cannot reach {where}: {error}. Check the network, proxy settings and --region{also}."
+
+
+# First match wins; each entry turns an error into the paragraph printed before exit status 2.
+_EXPLANATIONS: tuple[tuple[type[Exception] | tuple[type[Exception], ...], Callable[[Exception, str | None], str]],
+                     ...] = (
+    (NoCredentialsError,
+     lambda e, _: f"No AWS credentials were found. To verify a deployed stack, {_SET_CREDENTIALS}."),
+    ((PartialCredentialsError, CredentialRetrievalError),
+     lambda e, _: f"The AWS credentials are incomplete or could not be loaded ({e}). {_SET_CREDENTIALS.capitalize()}."),
+    ((SSOTokenLoadError, UnauthorizedSSOTokenError),
+     lambda e, _: f"The AWS SSO session has expired or was never started ({e}). Run `aws sso login` and try again."),
+    (ProfileNotFound,
+     lambda e, _: f"{e}. Check --profile / AWS_PROFILE against `aws configure list-profiles`."),
+    (NoRegionError,
+     lambda e, _: "No AWS region is set. Pass --region (the stack's `pulumi config get aws:region`) or set "
+     "AWS_REGION."),
+    ((EndpointConnectionError, ConnectTimeoutError), _unreachable),
+    (ClientError, _credentials_rejected),
+    (BotoCoreError, lambda e, _: f"The AWS SDK could not make a request: {e}."),
+)
+
+
 def explain_unavailable(error: Exception, endpoint_url: str | None) -> str:
-    """One paragraph for an error `is_fatal` accepts (or any other BotoCoreError met before the checks)."""
-    if isinstance(error, NoCredentialsError):
-        return f"No AWS credentials were found. To verify a deployed stack, {_SET_CREDENTIALS}."
-    if isinstance(error, PartialCredentialsError | CredentialRetrievalError):
-        return f"The AWS credentials are incomplete or could not be loaded ({error}). {_SET_CREDENTIALS.capitalize()}."
-    if isinstance(error, SSOTokenLoadError | UnauthorizedSSOTokenError):
-        return f"The AWS SSO session has expired or was never started ({error}). Run `aws sso login` and try again."
-    if isinstance(error, ProfileNotFound):
-        return (f"{error}. Check --profile / AWS_PROFILE against the profiles in ~/.aws/config "
-                "(`aws configure list-profiles`).")
-    if isinstance(error, NoRegionError):
-        return ("No AWS region is set. Pass --region (the region the stack was deployed to, `pulumi config get "
-                "aws:region`) or set AWS_REGION.")
-    if isinstance(error, EndpointConnectionError | ConnectTimeoutError):
-        where = f"the endpoint {endpoint_url}" if endpoint_url else "AWS"
-        return (f"Cannot reach {where}: {error}. Check the network, proxy settings and --region"
-                f"{' / --endpoint-url' if endpoint_url else ''}.")
-    if isinstance(error, ClientError):
-        return (f"AWS rejected the credentials ({error_code(error)}: "
-                f"{error.response.get('Error', {}).get('Message', '')}). Refresh them: {_SET_CREDENTIALS}.")
-    if isinstance(error, BotoCoreError):
-        return f"The AWS SDK could not make a request: {error}."
+    """One paragraph for an error `is_fatal` accepts (or any other SDK error met before the checks)."""
+    for kinds, explain in _EXPLANATIONS:
+        if isinstance(error, kinds):
+            return explain(error, endpoint_url)
     return f"{type(error).__name__}: {error}"

@@ -56,7 +56,8 @@ def _string(raw: Mapping[str, Any], key: str, source: str, *, optional: bool = F
     value = raw[key]
     if value == _SECRET_PLACEHOLDER:
         raise OutputsError(f"{_where(source, key)} is hidden as a secret. Export the outputs with "
-                           "`pulumi stack output --json --show-secrets > outputs.json` and pass --outputs outputs.json.")
+                           "`pulumi stack output --json --show-secrets > outputs.json` and pass "
+                           "--outputs outputs.json.")
     if not isinstance(value, str) or not value.strip():
         if optional and value == "":
             return None
@@ -139,7 +140,8 @@ def load_stack_outputs(stack: str, cwd: Path | None = None) -> StackOutputs:
     if pulumi is None:
         raise OutputsError("--stack needs the Pulumi CLI, which is not on PATH. Install it "
                            "(https://www.pulumi.com/docs/install/) or export the outputs where it is installed with "
-                           "`pulumi stack output --json --show-secrets > outputs.json` and pass --outputs outputs.json.")
+                           "`pulumi stack output --json --show-secrets > outputs.json` and pass "
+                           "--outputs outputs.json.")
     command = [pulumi, "stack", "output", "--json", "--stack", stack]
     try:
         completed = subprocess.run(command, capture_output=True, text=True, cwd=cwd, check=False,

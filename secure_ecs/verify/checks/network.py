@@ -71,7 +71,10 @@ def check_subnets(check: CheckInput) -> CheckResult:
         if subnet.get("MapPublicIpOnLaunch"):
             # The design keeps even the ALB's subnets from handing out public IPs; only there is it a warning.
             note = f"{tier} subnet {subnet_id} gives every new ENI a public IP (MapPublicIpOnLaunch true)"
-            verdict.warn(note) if tier == "public" else verdict.fail(note)
+            if tier == "public":
+                verdict.warn(note)
+            else:
+                verdict.fail(note)
     verdict.ok(f"checked MapPublicIpOnLaunch on {len(subnets)} subnet(s)")
     inner = [*outputs.private_subnet_ids, *outputs.data_subnet_ids]
     tables = subnet_route_tables(check.aws, outputs.vpc_id, inner)
