@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from secure_ecs.cost.command import add_cost_parser
 from secure_ecs.plan.command import add_plan_parser
+from secure_ecs.verify.command import add_verify_parser
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -17,6 +18,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subcommands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     add_plan_parser(subcommands)
+    add_verify_parser(subcommands)
     add_cost_parser(subcommands)
     return parser
 

@@ -86,7 +86,8 @@ def _packs(result: PlanResult) -> list[dict[str, Any]]:
                     "name": policy.name,
                     "description": policy.description,
                     "type": policy.policy_type or None,
-                    "enforcementLevel": policy.enforcement_level,
+                    # As configured for this run; the pack's own default when the config left it alone.
+                    "enforcementLevel": pack.enforcement.get(policy.name, policy.enforcement_level),
                     "severity": policy.severity or None,
                     "controls": list(policy.controls),
                     "remediation": policy.remediation or None,

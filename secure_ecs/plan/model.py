@@ -30,6 +30,8 @@ class PackRun:
     info: AnalyzerInfo
     config_file: Path | None
     diagnostics: tuple[Diagnostic, ...]
+    enforcement: Mapping[str, str] = field(default_factory=dict)
+    """Policy name -> the enforcement level sent in Configure (pack default overlaid by the config file)."""
 
 
 @dataclass(frozen=True)

@@ -62,11 +62,12 @@ def capture_graph(program_dir: Path, settings: StackSettings) -> tuple[ResourceG
 
 
 def _check(client: AnalyzerClient, graph: ResourceGraph, config_file: Path | None) -> PackRun:
-    client.configure(config_file=config_file)
+    configured = client.configure(config_file=config_file)
     client.configure_stack(graph.project, graph.stack)
     diagnostics = client.analyze_resources(graph) + client.analyze_stack(graph)
+    enforcement = {name: config.enforcement_level for name, config in configured.items() if config.enforcement_level}
     return PackRun(directory=client.pack_dir, info=client.info(), config_file=config_file,
-                   diagnostics=tuple(diagnostics))
+                   diagnostics=tuple(diagnostics), enforcement=enforcement)
 
 
 @contextmanager

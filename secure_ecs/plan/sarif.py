@@ -28,7 +28,7 @@ def rule_id(pack: str, policy: str) -> str:
     return f"{pack}/{policy}"
 
 
-def _rule(pack: str, policy: PolicyDescriptor) -> dict[str, Any]:
+def _rule(pack: str, policy: PolicyDescriptor, level: str) -> dict[str, Any]:
     help_text = policy.remediation or policy.description
     fix = policy.remediation or "see the policy description."
     markdown = f"**{policy.name}**: {policy.description}\n\n**Fix:** {fix}"
@@ -46,7 +46,7 @@ def _rule(pack: str, policy: PolicyDescriptor) -> dict[str, Any]:
         "shortDescription": {"text": policy.description.split(" [")[0] or policy.name},
         "fullDescription": {"text": policy.description or policy.name},
         "help": {"text": help_text or policy.name, "markdown": markdown},
-        "defaultConfiguration": {"level": LEVELS.get(policy.enforcement_level, "warning")},
+        "defaultConfiguration": {"level": LEVELS.get(level, "warning")},
         "properties": properties,
     }
 
@@ -91,7 +91,7 @@ def sarif_document(result: PlanResult) -> dict[str, Any]:
     rules_by_id: dict[str, dict[str, Any]] = {}
     for pack in result.packs:
         for policy in pack.info.policies:
-            rules_by_id.setdefault(rule_id(pack.info.name, policy.name), _rule(pack.info.name, policy))
+            rules_by_id.setdefault(rule_id(pack.info.name, policy.name), _rule(pack.info.name, policy, pack.enforcement.get(policy.name, policy.enforcement_level)))
     rules = list(rules_by_id.values())
     rule_index = {rule["id"]: position for position, rule in enumerate(rules)}
     root = (result.source_root or result.program_dir).resolve()

@@ -27,13 +27,13 @@ def text_report(run: VerifyRun, stack: str) -> RenderableType:
                   title_justify="left")
     table.add_column("status", no_wrap=True)
     table.add_column("check", no_wrap=True)
-    table.add_column("evidence")
+    table.add_column("what was checked and found", overflow="fold")
     for result in run.results:
-        evidence = "\n".join(result.evidence)
+        cell = Text(result.title, style="bold")
+        cell.append("\n" + "\n".join(result.evidence), style="")
         if result.status not in (Status.PASS, Status.SKIPPED) and result.remediation:
-            evidence += f"\nFix: {result.remediation}"
-        table.add_row(Text(result.status.value.upper(), style=_STYLE[result.status]),
-                      Text(f"{result.id}\n{result.title}"), Text(evidence))
+            cell.append(f"\nFix: {result.remediation}", style="italic")
+        table.add_row(Text(result.status.value.upper(), style=_STYLE[result.status]), result.id, cell)
     return Group(table, Text(summary_line(run)))
 
 

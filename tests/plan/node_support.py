@@ -12,11 +12,13 @@ Node and npm are required where these tests run: their absence is an error, not 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 from typing import Final
 
@@ -26,6 +28,7 @@ NODE_HOST: Final = Path("node_modules/@pulumi/pulumi/cmd/run-policy-pack")
 MIN_NODE_MAJOR: Final = 20
 NPM_TIMEOUT_SECONDS: Final = float(os.environ.get("SECURE_ECS_NPM_TIMEOUT", "300"))
 _MARKER: Final = ".secure-ecs-installed"
+_STAGING_MAX_AGE_SECONDS: Final = 3600.0
 _NOT_COPIED: Final = {"node_modules", _MARKER}
 
 
@@ -80,11 +83,11 @@ def _npm_ci(npm: str, folder: Path, name: str) -> None:
     command = [npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"]
     env = {**os.environ, "npm_config_update_notifier": "false", "npm_config_progress": "false"}
     try:
-        done = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True,
+        done = subprocess.run(command, check=False, cwd=folder, env=env, capture_output=True, text=True,
                               timeout=NPM_TIMEOUT_SECONDS, stdin=subprocess.DEVNULL)
     except subprocess.TimeoutExpired:
         raise NodeSupportError(
-            f"`npm ci` for the {name} test pack did not finish within {NPM_TIMEOUT_SECONDS:.0f} s "
+            f"`npm ci` for the {name} test pack did not finish within {NPM_TIMEOUT_SECONDS:g} s "
             "(is the npm registry reachable? set SECURE_ECS_NPM_TIMEOUT to allow longer)"
         ) from None
     except OSError as problem:
@@ -100,10 +103,15 @@ def _npm_ci(npm: str, folder: Path, name: str) -> None:
 
 
 def _prune_stale(name: str, keep: Path) -> None:
-    """Remove installs of earlier versions of the same fixture (each can be a few hundred MB)."""
+    """Remove installs of earlier versions of the fixture (each can be a few hundred MB) and staging
+    folders a killed run left behind (an hour old: a concurrent run's live staging folder is younger)."""
     for stale in CACHE_DIR.glob(f"{name}-*"):
         if stale != keep and stale.is_dir():
             shutil.rmtree(stale, ignore_errors=True)
+    for staging in CACHE_DIR.glob(f".{name}-*"):
+        with contextlib.suppress(OSError):
+            if time.time() - staging.stat().st_mtime > _STAGING_MAX_AGE_SECONDS:
+                shutil.rmtree(staging, ignore_errors=True)
 
 
 def installed_pack(source: Path) -> Path:

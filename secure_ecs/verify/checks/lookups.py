@@ -42,9 +42,9 @@ def subnet_route_tables(aws: AwsContext, vpc_id: str, subnet_ids: Iterable[str])
                 explicit[association["SubnetId"]] = table
     chosen: dict[str, dict[str, Any]] = {}
     for subnet_id in subnet_ids:
-        table = explicit.get(subnet_id) or main
-        if table is not None:
-            chosen[subnet_id] = table
+        used = explicit.get(subnet_id) or main
+        if used is not None:
+            chosen[subnet_id] = used
     return chosen
 
 
