@@ -91,7 +91,8 @@ def sarif_document(result: PlanResult) -> dict[str, Any]:
     rules_by_id: dict[str, dict[str, Any]] = {}
     for pack in result.packs:
         for policy in pack.info.policies:
-            rules_by_id.setdefault(rule_id(pack.info.name, policy.name), _rule(pack.info.name, policy, pack.enforcement.get(policy.name, policy.enforcement_level)))
+            level = pack.enforcement.get(policy.name, policy.enforcement_level)
+            rules_by_id.setdefault(rule_id(pack.info.name, policy.name), _rule(pack.info.name, policy, level))
     rules = list(rules_by_id.values())
     rule_index = {rule["id"]: position for position, rule in enumerate(rules)}
     root = (result.source_root or result.program_dir).resolve()
