@@ -7,15 +7,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from moto.server import ThreadedMotoServer  # the `moto[server]` dev extra (Flask)
 
 from tests.verify.conftest import write_outputs
 from tests.verify.deployment import build_deployment
 from tests.verify.servers import HealthServer
 from tests.verify.test_cli import free_port, run_cli
-
-# moto's server needs Flask (the `moto[server]` extra), which `moto[all]` does not pull in.
-pytest.importorskip("flask", reason="moto's threaded server needs moto[server] (Flask)")
-from moto.server import ThreadedMotoServer
 
 
 @pytest.fixture
