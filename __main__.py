@@ -136,6 +136,10 @@ if config.database is not None:
     service_args["secret_kms_key_arns"] = [database.secret_kms_key_arn]
 service_args["environment"] = environment
 service_args["secrets"] = secrets
+service_args["secret_kms_key_arns"] = [
+    *config.service.secret_kms_key_arns,
+    *service_args.get("secret_kms_key_arns", []),
+]
 service = SecureFargateService("app", service_args)
 
 # What `secure-ecs verify` and operators need after a deploy.

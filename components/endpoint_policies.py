@@ -38,15 +38,16 @@ def ecr_layer_bucket(region: str) -> str:
 
 
 def s3_gateway_policy(account_id: str, region: str, partition: str, bucket_names: Sequence[str]) -> str:
-    """ECR image layers for callers of this account, plus the buckets the stack lists."""
+    """ECR's image-layer bucket, plus the buckets of this account the stack lists."""
     statements: list[dict[str, object]] = [
         {
+            # Tasks fetch layers through pre-signed URLs ECR issues with its own credentials, so no
+            # condition on this account's principals can hold here; the bucket itself is the limit.
             "Sid": "EcrImageLayers",
             "Effect": "Allow",
             "Principal": "*",
             "Action": "s3:GetObject",
             "Resource": f"arn:{partition}:s3:::{ecr_layer_bucket(region)}/*",
-            "Condition": {"StringEquals": {"aws:PrincipalAccount": account_id}},
         }
     ]
     if bucket_names:

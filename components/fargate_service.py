@@ -29,8 +29,8 @@ from components.container_definition import (
 from components.encryption import customer_managed_key
 from components.errors import ComponentArgumentError
 from components.fargate_sizes import describe_memory_values, valid_cpu_values, valid_memory_values
+from components.image_reference import ecr_repository_arn, resolve_image
 from components.log_group import encrypted_log_group
-from components.secret_names import name_looks_secret, value_embeds_password
 from components.secret_reference import SecretReference
 from components.security_group_pairing import RulePair, allow_tcp_between, rule_free_security_group
 from components.validation import (
@@ -40,11 +40,11 @@ from components.validation import (
     require_int,
     require_log_retention,
 )
+from secure_ecs_policies.secret_names import name_looks_secret, value_embeds_password
 
 COMPONENT = "SecureFargateService"
 HTTPS_PORT = 443
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
 _ROOT_USERS = ("root", "0")
 
 
@@ -183,11 +183,6 @@ def _check_user(user: object) -> str:
     if user.split(":", 1)[0] in _ROOT_USERS:
         raise _reject("user", user, "containers never run as root; use a non-root uid such as '1000:1000'")
     return user
-
-
-def _image_reference(image: str, repository_url: str) -> str:
-    """A bare digest means an image already pushed to this service's repository."""
-    return f"{repository_url}@{image}" if _DIGEST.match(image) else image
 
 
 def _lifecycle_policy(keep_images: int) -> str:
@@ -363,7 +358,7 @@ class SecureFargateService(pulumi.ComponentResource):
             image: pulumi.Output[str] = self.built_image.image_uri
         else:
             image = pulumi.Output.all(pulumi.Output.from_input(image_arg), self.repository.repository_url).apply(
-                lambda values: _image_reference(str(values[0]), str(values[1]))
+                lambda values: resolve_image(str(values[0]), str(values[1]))
             )
 
         self.cluster = aws.ecs.Cluster(
@@ -424,10 +419,17 @@ class SecureFargateService(pulumi.ComponentResource):
             f"{name}-execution-policy",
             role=self.execution_role.id,
             policy=pulumi.Output.all(
-                self.repository.arn, self.log_group.arn, secret_value_froms, secret_key_arns, context.region
+                self.repository.arn,
+                self.log_group.arn,
+                secret_value_froms,
+                secret_key_arns,
+                context.region,
+                context.partition,
+                image,
             ).apply(
                 lambda v: iam_documents.execution_role_policy(
-                    repository_arn=v[0],
+                    # An image from another ECR repository must be pullable too; its URI names it.
+                    repository_arns=[v[0], *filter(None, [ecr_repository_arn(v[6], v[5])])],
                     log_group_arn=v[1],
                     secret_value_froms=v[2],
                     secret_kms_key_arns=v[3],
@@ -459,7 +461,9 @@ class SecureFargateService(pulumi.ComponentResource):
             self.exec_policy = aws.iam.RolePolicy(
                 f"{name}-exec-policy",
                 role=self.task_role.id,
-                policy=iam_documents.ecs_exec_policy(),
+                policy=pulumi.Output.all(self.kms_key.arn, self.log_group.arn).apply(
+                    lambda v: iam_documents.ecs_exec_policy(v[0], v[1])
+                ),
                 opts=pulumi.ResourceOptions(parent=self.task_role),
             )
 

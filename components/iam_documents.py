@@ -68,7 +68,7 @@ def is_ssm_parameter(arn: str) -> bool:
 
 def execution_role_policy(
     *,
-    repository_arn: str,
+    repository_arns: Sequence[str],
     log_group_arn: str,
     secret_value_froms: Sequence[str],
     secret_kms_key_arns: Sequence[str],
@@ -76,9 +76,9 @@ def execution_role_policy(
 ) -> str:
     """What the ECS agent needs to start this task, and nothing else.
 
-    Pull from this repository, write to this log group, read exactly the secrets the container
-    references and decrypt them only through Secrets Manager / SSM. `ecr:GetAuthorizationToken`
-    has no resource-level permissions, so AWS requires `*` for it.
+    Pull from this repository (and the one an ECR image URI names), write to this log group, read
+    exactly the secrets the container references and decrypt them only through Secrets Manager /
+    SSM. `ecr:GetAuthorizationToken` has no resource-level permissions, so AWS requires `*` for it.
     """
     statements: list[dict[str, Any]] = [
         {"Sid": "EcrLogin", "Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"},
@@ -86,7 +86,7 @@ def execution_role_policy(
             "Sid": "PullThisRepository",
             "Effect": "Allow",
             "Action": ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"],
-            "Resource": repository_arn,
+            "Resource": sorted(set(repository_arns)),
         },
         {
             "Sid": "WriteThisLogGroup",
@@ -133,8 +133,9 @@ def execution_role_policy(
     return document(statements)
 
 
-def ecs_exec_policy() -> str:
-    """The Session Manager channel ECS Exec opens from the task; these actions take no resource ARN."""
+def ecs_exec_policy(kms_key_arn: str, log_group_arn: str) -> str:
+    """What ECS Exec needs from the task: the Session Manager channel (no resource ARN exists for
+    it), the cluster's key that encrypts the session, and the log group sessions are recorded in."""
     return document(
         [
             {
@@ -147,7 +148,16 @@ def ecs_exec_policy() -> str:
                     "ssmmessages:OpenDataChannel",
                 ],
                 "Resource": "*",
-            }
+            },
+            {"Sid": "EcsExecSessionKey", "Effect": "Allow", "Action": "kms:Decrypt", "Resource": kms_key_arn},
+            {
+                "Sid": "EcsExecSessionLogs",
+                "Effect": "Allow",
+                "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                "Resource": [log_group_arn, f"{log_group_arn}:log-stream:*"],
+            },
+            # Session logging looks the group up before writing; this action has no resource scope.
+            {"Sid": "EcsExecFindLogGroup", "Effect": "Allow", "Action": "logs:DescribeLogGroups", "Resource": "*"},
         ]
     )
 

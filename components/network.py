@@ -337,7 +337,9 @@ def _flow_log_delivery_policy(log_group_arn: str) -> str:
                     "Effect": "Allow",
                     "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
                     "Resource": [log_group_arn, f"{log_group_arn}:*"],
-                }
+                },
+                # Delivery checks the destination first; this action has no resource-level scope.
+                {"Effect": "Allow", "Action": "logs:DescribeLogGroups", "Resource": "*"},
             ],
         }
     )

@@ -1,6 +1,7 @@
 """The secure-ecs policy pack, as `pulumi preview --policy-pack policies` runs it."""
 
 from pulumi_policy import EnforcementLevel, PolicyPack
+
 from secure_ecs_policies import ALL_POLICIES
 
 PolicyPack(

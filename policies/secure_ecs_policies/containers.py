@@ -43,10 +43,5 @@ def container_name(container: Mapping[str, Any], index: int) -> str:
     return text(lookup(container, "name")) or f"#{index}"
 
 
-SECRET_NAME = re.compile(
-    r"(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API[_-]?KEY|ACCESS[_-]?KEY|PRIVATE[_-]?KEY|CREDENTIAL|"
-    r"CONNECTION[_-]?STRING|DATABASE[_-]?URL|DSN|AUTH)",
-    re.IGNORECASE,
-)
-SECRET_VALUE = re.compile(r"(AKIA|ASIA)[0-9A-Z]{16}|-----BEGIN [A-Z ]*PRIVATE KEY-----|://[^/\s:@]+:[^/\s@]+@")
-"""AWS access key ids, PEM private keys and URLs with inline credentials."""
+SECRET_VALUE = re.compile(r"(AKIA|ASIA)[0-9A-Z]{16}|-----BEGIN [A-Z ]*PRIVATE KEY-----")
+"""AWS access key ids and PEM private keys, whatever the variable is called."""

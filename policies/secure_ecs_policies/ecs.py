@@ -14,7 +14,6 @@ from pulumi_policy import (
 
 from secure_ecs_policies import tokens
 from secure_ecs_policies.containers import (
-    SECRET_NAME,
     SECRET_VALUE,
     ContainerDefinitions,
     container_name,
@@ -30,6 +29,7 @@ from secure_ecs_policies.properties import (
     replace_in,
     text,
 )
+from secure_ecs_policies.secret_names import name_looks_secret, value_embeds_password
 
 
 def _service_assigns_public_ip(args: ResourceValidationArgs, report: ReportViolation) -> None:
@@ -105,7 +105,8 @@ def _secret_in_environment(container: Mapping[str, Any], name: str, config: Mapp
         value = text(lookup(variable, "value")) or ""
         if variable_name in allowed:
             continue
-        if SECRET_NAME.search(variable_name) or SECRET_VALUE.search(value):
+        # The same rule the components apply when they build the container, so what they accept passes here.
+        if name_looks_secret(variable_name) or value_embeds_password(value) or SECRET_VALUE.search(value):
             offending.append(variable_name or "(unnamed)")
     if offending:
         listed = ", ".join(sorted(offending))

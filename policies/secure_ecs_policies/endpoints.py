@@ -10,7 +10,7 @@ from secure_ecs_policies import tokens
 from secure_ecs_policies.containers import read_containers
 from secure_ecs_policies.links import StackView
 from secure_ecs_policies.metadata import stack_policy
-from secure_ecs_policies.properties import is_unknown, items, lookup, text
+from secure_ecs_policies.properties import is_true, is_unknown, items, lookup, text
 
 BASE_SERVICES: Final = ("ecr.api", "ecr.dkr", "logs", "s3")
 """What a Fargate task pulling from ECR and logging to CloudWatch reaches on every start."""
@@ -65,6 +65,9 @@ def _endpoint_services(view: StackView, vpc: PolicyResource) -> tuple[set[str], 
             continue
         name = text(service_name) or ""
         endpoint_type = (text(lookup(endpoint.props, "vpcEndpointType")) or "Gateway").lower()
+        private_dns = lookup(endpoint.props, "privateDnsEnabled")
+        if endpoint_type == "interface" and not (is_unknown(private_dns) or is_true(private_dns)):
+            continue  # without private DNS, tasks still resolve the public service name
         for suffix in (*BASE_SERVICES, "secretsmanager", "ssm"):
             if name.endswith("." + suffix) and (suffix != "s3" or endpoint_type == "gateway"):
                 present.add(suffix)
@@ -99,7 +102,8 @@ private_service_endpoints = stack_policy(
     severity=Severity.HIGH,
     controls=("secure-ecs ENDPOINTS.1",),
     remediation=(
-        "Add interface endpoints com.amazonaws.<region>.ecr.api, .ecr.dkr and .logs (private DNS on) and a "
+        "Add interface endpoints com.amazonaws.<region>.ecr.api, .ecr.dkr and .logs with privateDnsEnabled "
+        "true and a "
         "gateway endpoint .s3 on the private route tables; add .secretsmanager (or .ssm) when task "
         "definitions use secrets. Or give the subnets a NAT route."
     ),

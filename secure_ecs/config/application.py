@@ -7,9 +7,9 @@ import ipaddress
 from pydantic import Field, field_validator, model_validator
 
 from components.fargate_sizes import describe_memory_values, valid_cpu_values, valid_memory_values
-from components.secret_names import name_looks_secret, value_embeds_password
 from secure_ecs.config.base import ConfigSection
 from secure_ecs.config.retention import RetentionDays
+from secure_ecs_policies.secret_names import name_looks_secret, value_embeds_password
 
 
 class AutoscalingConfig(ConfigSection):
@@ -23,7 +23,7 @@ class AutoscalingConfig(ConfigSection):
 
 class ServiceConfig(ConfigSection):
     image: str | None = None
-    """Image URI or digest to run (e.g. `<account>.dkr.ecr.<region>.amazonaws.com/app@sha256:...`)."""
+    """Image to run: `sha256:<digest>` of an image in the stack's own repository, or a full URI."""
     docker_context: str | None = None
     """Docker build context to build and push instead of `image` (path relative to the project)."""
     container_port: int = Field(8080, ge=1, le=65535)
@@ -40,6 +40,8 @@ class ServiceConfig(ConfigSection):
     """Plain, non-secret environment variables."""
     secrets: dict[str, str] = {}
     """Environment variable name -> Secrets Manager ARN (optionally `:json-key::`) or SSM parameter ARN."""
+    secret_kms_key_arns: list[str] = []
+    """Customer-managed KMS keys that encrypt those secrets (the database's key is added itself)."""
     autoscaling: AutoscalingConfig | None = None
     """Target-tracking autoscaling on CPU; off when absent."""
     readonly_root_filesystem: bool = True
@@ -127,9 +129,10 @@ class AlbConfig(ConfigSection):
             raise ValueError("needs at least one range; the load balancer would be unreachable")
         for cidr in cidrs:
             try:
-                ipaddress.ip_network(cidr, strict=True)
+                ipaddress.IPv4Network(cidr, strict=True)
             except ValueError as exc:
-                raise ValueError(f"'{cidr}' is not a CIDR range ({exc})") from None
+                # The load balancer is IPv4-only, so an IPv6 range would admit no one.
+                raise ValueError(f"'{cidr}' is not an IPv4 CIDR range ({exc})") from None
         return cidrs
 
     @field_validator("health_check_path")

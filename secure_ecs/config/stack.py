@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import model_validator
 
+from components.image_reference import is_digest, is_ecr_image
 from secure_ecs.config.application import (
     DATABASE_PLAIN_VARIABLES,
     DATABASE_SECRET_VARIABLES,
@@ -40,6 +41,13 @@ class StackConfig(ConfigSection):
                 f"endpoints.azCount {endpoint_azs} exceeds network.azCount {self.network.az_count}; "
                 "endpoints can only be placed in the network's AZs"
             )
+        image = self.service.image
+        if self.network.egress == "none" and image and not (is_digest(image) or is_ecr_image(image)):
+            raise ValueError(
+                f"service.image '{image}' is outside ECR, but with network.egress none tasks reach only ECR "
+                "(through the endpoints); push it to the stack's repository and give its digest "
+                "(sha256:...), build it with service.dockerContext, or set network.egress to a NAT mode"
+            )
         if self.database:
             taken = sorted(
                 set(DATABASE_SECRET_VARIABLES + DATABASE_PLAIN_VARIABLES)
@@ -53,10 +61,17 @@ class StackConfig(ConfigSection):
         return self
 
     def interface_endpoint_services(self) -> list[str]:
-        """Extra interface endpoints, plus those the service's settings imply."""
+        """Extra interface endpoints, plus those the service's settings imply.
+
+        Secrets Manager and SSM decrypt with KMS on the caller's behalf, so secrets need only their
+        store's endpoint; ECS Exec needs the Session Manager channel and the session key.
+        """
+        references = list(self.service.secrets.values())
         implied = []
-        if self.service.secrets or self.database is not None:
-            implied += ["secretsmanager", "kms"]
+        if self.database is not None or any(":secretsmanager:" in r for r in references):
+            implied.append("secretsmanager")
+        if any(":ssm:" in r for r in references):
+            implied.append("ssm")
         if self.service.enable_execute_command:
-            implied.append("ssmmessages")
+            implied += ["ssmmessages", "kms"]
         return list(dict.fromkeys([*self.endpoints.extra_services, *implied]))

@@ -107,9 +107,11 @@ class EmulatedAccount:
     def ec2(self, args: Mapping[str, Any]) -> Any:
         client = self.aws.client("ec2", args.get("region") or None)
         region = self.region_of(args)
-        if region not in self._completed_default_vpcs:
-            self._completed_default_vpcs.add(region)
-            _complete_default_vpc(client)
+        # moto's data is process-wide and invokes arrive on several threads: complete it once.
+        with _DEFAULT_VPC_LOCK:
+            if region not in self._completed_default_vpcs:
+                _complete_default_vpc(client)
+                self._completed_default_vpcs.add(region)
         return client
 
     def region_of(self, args: Mapping[str, Any]) -> str:
@@ -124,6 +126,9 @@ class EmulatedAccount:
     def reverse_dns_prefix(self, region: str) -> str:
         """``com.amazonaws`` (``cn.com.amazonaws`` in China): the prefix of endpoint service names."""
         return _reverse_dns_prefix(str(self.partition_data(region)["dnsSuffix"]))
+
+
+_DEFAULT_VPC_LOCK = threading.Lock()
 
 
 def _complete_default_vpc(ec2: Any) -> None:

@@ -102,7 +102,12 @@ def run_plan_command(arguments: argparse.Namespace) -> int:
         errors.print(f"secure-ecs plan: {paragraph}", markup=False, soft_wrap=True)
         return EXIT_ERROR
     out_dir = arguments.out or Path("build") / "plan" / request.stack
-    written = write_reports(result, out_dir)
+    try:
+        written = write_reports(result, out_dir)
+    except OSError as error:
+        errors.print(f"secure-ecs plan: cannot write the reports to {out_dir}: {error.strerror or error}. "
+                     "Choose a writable folder with --out.", markup=False, soft_wrap=True)
+        return EXIT_ERROR
     if arguments.format == "text":
         console.print(summary_renderable(result))
         console.print(f"Reports written to {out_dir}/ ({', '.join(p.name for p in written.values())})")

@@ -10,7 +10,7 @@ from pathlib import Path
 from rich.console import Console
 
 from secure_ecs.plan.command import EXIT_ERROR
-from secure_ecs.verify.aws import AwsUnavailableError, connect
+from secure_ecs.verify.aws import AwsUnavailableError, connect, explain_unavailable
 from secure_ecs.verify.checks import CHECK_IDS, CheckInput
 from secure_ecs.verify.outputs import OutputsError, StackOutputs, load_outputs_file, load_stack_outputs
 from secure_ecs.verify.report import json_report, text_report
@@ -69,10 +69,12 @@ def run_verify_command(arguments: argparse.Namespace) -> int:
         check_input = CheckInput(outputs=outputs, aws=aws, http_timeout=arguments.timeout,
                                  ca_bundle=arguments.ca_bundle)
         run = verify(check_input, skip=set(arguments.skip), debug=arguments.debug)
-    except (OutputsError, AwsUnavailableError) as error:
+    except Exception as error:
         if arguments.debug:
             traceback.print_exception(error, file=sys.stderr)
-        errors.print(f"secure-ecs verify: {error}", markup=False)
+        known = isinstance(error, OutputsError | AwsUnavailableError)
+        message = str(error) if known else f"{explain_unavailable(error, arguments.endpoint_url)}."
+        errors.print(f"secure-ecs verify: {message}", markup=False)
         return EXIT_ERROR
     if arguments.format == "json":
         sys.stdout.write(json_report(run, label))

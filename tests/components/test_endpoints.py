@@ -86,6 +86,7 @@ def test_s3_policy_allows_ecr_layers_and_listed_buckets_only() -> None:
     layers, listed = statements
     assert layers["Resource"] == f"arn:aws:s3:::{ecr_layer_bucket('us-east-1')}/*"
     assert layers["Action"] == "s3:GetObject"
+    assert "Condition" not in layers  # ECR signs layer URLs with its own credentials
     assert set(listed["Resource"]) == {"arn:aws:s3:::reports", "arn:aws:s3:::reports/*"}
     assert listed["Condition"]["StringEquals"]["aws:ResourceAccount"] == ACCOUNT
 

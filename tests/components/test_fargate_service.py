@@ -10,8 +10,8 @@ import pytest
 
 from components.errors import ComponentArgumentError
 from components.fargate_service import SecureFargateService, SecureFargateServiceArgs
-from components.secret_names import name_looks_secret, value_embeds_password
 from secure_ecs.offline.graph import CapturedResource, ResourceGraph
+from secure_ecs_policies.secret_names import name_looks_secret, value_embeds_password
 from tests.offline import only as one
 from tests.offline import run_offline
 
@@ -128,6 +128,15 @@ def test_image_digest_is_pinned_in_this_repository(default_graph: ResourceGraph)
     assert not default_graph.of_type("awsx:ecr:Image")
 
 
+def test_image_from_another_ecr_repository_can_be_pulled() -> None:
+    uri = "111122223333.dkr.ecr.eu-west-1.amazonaws.com/team/base@sha256:" + "b" * 64
+    graph = build(image=uri)
+    assert container(graph)["image"] == uri
+    pull = next(s for s in execution_policy(graph)["Statement"] if s["Sid"] == "PullThisRepository")
+    repo_arn = one(graph, "aws:ecr/repository:Repository").outputs["arn"]
+    assert pull["Resource"] == sorted([repo_arn, "arn:aws:ecr:eu-west-1:111122223333:repository/team/base"])
+
+
 def test_full_image_uri_is_used_as_given() -> None:
     uri = f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/other@{DIGEST}"
     assert container(build(image=uri))["image"] == uri
@@ -173,7 +182,7 @@ def test_execution_role_is_scoped_to_this_repository_and_log_group(default_graph
     repo_arn = one(default_graph, "aws:ecr/repository:Repository").outputs["arn"]
     log_arn = one(default_graph, "aws:cloudwatch/logGroup:LogGroup").outputs["arn"]
     resources = {s["Sid"]: s["Resource"] for s in statements}
-    assert resources["PullThisRepository"] == repo_arn
+    assert resources["PullThisRepository"] == [repo_arn]
     assert resources["WriteThisLogGroup"] == f"{log_arn}:log-stream:*"
     assert not any("secretsmanager" in json.dumps(s) or "kms:Decrypt" in json.dumps(s) for s in statements)
 
@@ -277,7 +286,13 @@ def test_ecs_exec_opt_in(full_graph: ResourceGraph) -> None:
     assert one(full_graph, "aws:ecs/service:Service").inputs["enableExecuteCommand"] is True
     assert container(full_graph)["readonlyRootFilesystem"] is False
     exec_policy = next(r for r in full_graph.of_type("aws:iam/rolePolicy:RolePolicy") if r.name == "web-exec-policy")
-    assert "ssmmessages:CreateControlChannel" in exec_policy.inputs["policy"]
+    statements = {s["Sid"]: s for s in json.loads(exec_policy.inputs["policy"])["Statement"]}
+    assert "ssmmessages:CreateControlChannel" in statements["EcsExecChannel"]["Action"]
+    # The session is encrypted with the cluster's key and logged to the service's group.
+    cluster_key = one(full_graph, "aws:ecs/cluster:Cluster").inputs["configuration"]["executeCommandConfiguration"]
+    assert statements["EcsExecSessionKey"]["Resource"] == cluster_key["kmsKeyId"]
+    log_group = one(full_graph, "aws:cloudwatch/logGroup:LogGroup").outputs["arn"]
+    assert statements["EcsExecSessionLogs"]["Resource"] == [log_group, f"{log_group}:log-stream:*"]
 
 
 # --- security groups --------------------------------------------------------------------------------------

@@ -11,8 +11,11 @@ import pytest
 from components.errors import ComponentArgumentError
 from components.network import PrivateNetwork, PrivateNetworkArgs
 from components.tags import TIER_TAG
+from secure_ecs.offline.account import default_responder
+from secure_ecs.offline.attributes import AccountContext
 from secure_ecs.offline.graph import CapturedResource, ResourceGraph
-from tests.offline import only, run_offline
+from secure_ecs.offline.harness import run_function
+from tests.offline import offline_settings, only, run_offline
 
 SUBNET = "aws:ec2/subnet:Subnet"
 ROUTE = "aws:ec2/route:Route"
@@ -117,6 +120,7 @@ def test_flow_log_role_trusts_only_this_accounts_flow_logs(default_network: Reso
     policy = json.loads(only(default_network, "aws:iam/rolePolicy:RolePolicy").inputs["policy"])
     group_arn = only(default_network, "aws:cloudwatch/logGroup:LogGroup").outputs["arn"]
     assert policy["Statement"][0]["Resource"] == [group_arn, f"{group_arn}:*"]
+    assert policy["Statement"][1] == {"Effect": "Allow", "Action": "logs:DescribeLogGroups", "Resource": "*"}
 
 
 def test_log_key_lets_only_this_accounts_log_groups_use_it(default_network: ResourceGraph) -> None:
@@ -194,15 +198,11 @@ def test_refuses_bad_arguments_before_creating_anything(overrides: dict[str, Any
 
 
 def test_refuses_more_azs_than_the_region_has() -> None:
-    from secure_ecs.offline.attributes import AccountContext
-    from secure_ecs.offline.harness import run_function
-    from tests.offline import offline_settings
+    account = default_responder(offline_settings())
 
     class ThreeZoneAccount:
         def answer(self, token: str, args: dict[str, Any]) -> dict[str, Any]:
-            from secure_ecs.offline.account import default_responder
-
-            result = default_responder(offline_settings()).answer(token, args)
+            result = account.answer(token, args)
             if token.endswith("getAvailabilityZones"):
                 result = {**result, "names": result["names"][:3]}
             return result

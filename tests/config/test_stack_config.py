@@ -81,7 +81,9 @@ BAD_VALUES = [
     ("alb.certificateArn", "arn:aws:acm:us-east-1:1:certificate/x", ["contradict each other"]),
     ("alb.allowHttpOnly", False, ["needs `certificateArn`"]),
     ("alb.ingressCidrs", [], ["at least one range"]),
-    ("alb.ingressCidrs", ["0.0.0.0/33"], ["'0.0.0.0/33' is not a CIDR range"]),
+    ("alb.ingressCidrs", ["0.0.0.0/33"], ["'0.0.0.0/33' is not an IPv4 CIDR range"]),
+    ("alb.ingressCidrs", ["::/0"], ["'::/0' is not an IPv4 CIDR range"]),
+    ("service.image", "docker.io/library/nginx:1.27", ["outside ECR", "network.egress none", "sha256:"]),
     ("alb.healthCheckPath", "health", ["must start with /"]),
     ("alb.waf", {"rateLimit": 5}, ["secure-ecs:alb.waf.rateLimit", "greater than or equal to 10"]),
     ("database", {"backupRetentionDays": 0}, ["secure-ecs:database.backupRetentionDays"]),
@@ -139,9 +141,30 @@ def test_missing_required_sections_are_named() -> None:
     assert "secure-ecs:alb is required but not set" in problems
 
 
-def test_implied_endpoints_follow_secrets_and_exec() -> None:
-    service = {**MINIMAL["service"], "enableExecuteCommand": True, "readonlyRootFilesystem": False}
-    config = validate_stack_config(
-        {**MINIMAL, "service": service, "database": {}, "endpoints": {"extraServices": ["kms"]}}
-    )
-    assert config.interface_endpoint_services() == ["kms", "secretsmanager", "ssmmessages"]
+@pytest.mark.parametrize(
+    ("service", "database", "expected"),
+    [
+        ({}, None, []),
+        ({}, {}, ["secretsmanager"]),
+        ({"secrets": {"API": "arn:aws:secretsmanager:us-east-1:123456789012:secret:api"}}, None, ["secretsmanager"]),
+        ({"secrets": {"FLAG": "arn:aws:ssm:us-east-1:123456789012:parameter/flag"}}, None, ["ssm"]),
+        ({"enableExecuteCommand": True, "readonlyRootFilesystem": False}, None, ["ssmmessages", "kms"]),
+    ],
+)
+def test_implied_endpoints_follow_secret_stores_and_exec(
+    service: dict[str, Any], database: dict[str, Any] | None, expected: list[str]
+) -> None:
+    values: dict[str, Any] = {**MINIMAL, "service": {**MINIMAL["service"], **service}}
+    if database is not None:
+        values["database"] = database
+    assert validate_stack_config(values).interface_endpoint_services() == expected
+
+
+def test_extra_endpoints_come_first_and_are_not_repeated() -> None:
+    values = {**MINIMAL, "database": {}, "endpoints": {"extraServices": ["secretsmanager", "sts"]}}
+    assert validate_stack_config(values).interface_endpoint_services() == ["secretsmanager", "sts"]
+
+
+def test_images_outside_ecr_are_fine_when_tasks_have_egress() -> None:
+    values = {**with_value("service.image", "docker.io/library/nginx:1.27"), "network": {"egress": "nat-single"}}
+    assert validate_stack_config(values).service.image == "docker.io/library/nginx:1.27"

@@ -22,8 +22,8 @@ def _endpoint_hours(est: CostEstimate) -> float:
 
 
 def test_endpoint_hours_are_endpoints_times_azs_times_hours(estimate: CostEstimate) -> None:
-    # dev: 5 interface endpoints in 1 AZ; prod: 8 (with ecs, ecs-agent, ecs-telemetry) in 3 AZs.
-    expected = {"dev": 5 * 1 * H, "prod": 8 * 3 * H}[estimate.stack]
+    # dev and prod: ecr.api, ecr.dkr, logs, secretsmanager; dev in 1 AZ, prod in 3.
+    expected = {"dev": 4 * 1 * H, "prod": 4 * 3 * H}[estimate.stack]
     assert _endpoint_hours(estimate) == pytest.approx(expected)
 
 

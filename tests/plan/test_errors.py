@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from secure_ecs.cli import main
 from tests.plan.conftest import PACKS, PROGRAMS, CliRunner
 
 
@@ -77,3 +80,12 @@ def test_more_configs_than_packs(run_cli: CliRunner, tmp_path: Path) -> None:
                   "--policy-config", str(config))
     assert run.exit_code == 2
     assert "one config per pack" in run.stderr
+
+
+def test_unwritable_report_folder_is_one_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    blocker = tmp_path / "taken"
+    blocker.write_text("a file where the report folder should go")
+    assert main(["plan", "--program", str(PROGRAMS / "public_fargate"), "--out", str(blocker / "plan")]) == 2
+    stderr = capsys.readouterr().err
+    _assert_clean_error(stderr)
+    assert "cannot write the reports" in stderr and "--out" in stderr

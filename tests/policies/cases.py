@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from secure_ecs_policies import tokens
-
 from tests.policies.builders import UNKNOWN, container_definitions, secure_container
 
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from secure_ecs_policies import tokens
-
 from secure_ecs.offline.graph import CapturedResource, ResourceGraph
+from secure_ecs_policies import tokens
 from tests.policies.builders import UNKNOWN, container_definitions, graph, resource, secure_container
 
 REGION = "eu-west-1"
@@ -29,6 +28,7 @@ class Knobs:
     app_subnet_public_ip: bool = False
     open_task_ingress: bool = False
     nat_route: bool = False
+    endpoint_private_dns: bool = True
 
 
 def fargate_stack(knobs: Knobs = Knobs()) -> ResourceGraph:
@@ -96,7 +96,7 @@ def fargate_stack(knobs: Knobs = Knobs()) -> ResourceGraph:
             {
                 "serviceName": f"com.amazonaws.{REGION}.{name}",
                 "vpcEndpointType": "Interface",
-                "privateDnsEnabled": True,
+                "privateDnsEnabled": knobs.endpoint_private_dns,
             },
             links={"vpcId": [vpc], "subnetIds": [app], "securityGroupIds": [endpoint_group]},
         )
@@ -243,6 +243,7 @@ INSECURE_VARIANTS: dict[str, tuple[Knobs, str]] = {
         "private-service-endpoints",
     ),
     "s3 gateway removed": (Knobs(s3_gateway=False), "private-service-endpoints"),
+    "endpoints without private DNS": (Knobs(endpoint_private_dns=False), "private-service-endpoints"),
     "secret moved into an env var": (Knobs(secret_in_environment=True), "ecs-task-no-secrets-in-environment"),
     "task port open to the internet": (Knobs(open_task_ingress=True), "security-group-no-public-ingress"),
 }

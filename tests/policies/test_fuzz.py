@@ -18,9 +18,9 @@ from pulumi_policy import (
 )
 from pulumi_policy.deserialize import deserialize_properties
 from pulumi_policy.proxy import UNKNOWN_BOOLEAN_VALUE, UNKNOWN_STRING_VALUE, unknown_checking_proxy
-from secure_ecs_policies import ALL_POLICIES, tokens
 
 from secure_ecs.analyzer import AnalyzerClient
+from secure_ecs_policies import ALL_POLICIES, tokens
 from tests.policies.builders import graph, resource
 
 TYPES = sorted({

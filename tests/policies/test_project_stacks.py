@@ -8,10 +8,10 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import pytest
-from secure_ecs_policies import tokens
 
 from secure_ecs.analyzer import AnalyzerClient, Diagnostic
 from secure_ecs.offline.graph import CapturedResource, ResourceGraph
+from secure_ecs_policies import tokens
 from tests.offline import captured_stack
 
 Edit = Callable[[dict[str, Any]], dict[str, Any] | None]

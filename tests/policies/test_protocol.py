@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 from pulumi.runtime.proto import analyzer_pb2
-from secure_ecs_policies import ALL_POLICIES, POLICY_METADATA, tokens
 
 from secure_ecs.analyzer import AnalyzerCallError, AnalyzerClient, PackStartError, PolicyConfigError
 from secure_ecs.analyzer.convert import analyze_request, analyze_stack_request, index_graph
 from secure_ecs.analyzer.launcher import pack_command
+from secure_ecs_policies import ALL_POLICIES, POLICY_METADATA, tokens
 from tests.policies.builders import graph, resource
 from tests.policies.conftest import CONFIG_DIR, PACK_DIR
 

@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 import pytest
-from secure_ecs_policies import tokens
 
 from secure_ecs.analyzer import AnalyzerClient
+from secure_ecs_policies import tokens
 from tests.policies.builders import UNKNOWN, graph, resource
 
 

@@ -6,10 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from secure_ecs_policies import tokens
 
 from secure_ecs.analyzer import AnalyzerClient
 from secure_ecs.offline.graph import ResourceGraph
+from secure_ecs_policies import tokens
 from tests.policies.builders import UNKNOWN, graph, resource
 
 
@@ -89,6 +89,8 @@ def _service_endpoints(services: tuple[object, ...]) -> ResourceGraph:
             {
                 "serviceName": name if name is UNKNOWN else f"com.amazonaws.eu-west-1.{name}",
                 "vpcEndpointType": "Gateway" if name == "s3" else "Interface",
+                # The provider's default is off; an interface endpoint only serves tasks with it on.
+                **({} if name == "s3" else {"privateDnsEnabled": True}),
             },
             links={"vpcId": [vpc]},
         )

@@ -1,5 +1,8 @@
 """Recognise environment variables that carry credentials, so they go through `secrets` instead.
 
+Shared by the policy pack and the components (which refuse such variables at construction), so
+what a component accepts the pack accepts too.
+
 Plain `environment` values are stored in the task definition, visible to anyone who can describe
 it, and printed by `pulumi preview`. A name is treated as secret-bearing when, split on `_`, `-`
 and `.` and upper-cased, it
