@@ -64,10 +64,15 @@ def write_certificate(folder: Path) -> tuple[Path, Path]:
     return cert_file, key_file
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Clients that hang up (the timeout and bad-certificate tests do) are expected, not noise."""
+
+
 @contextmanager
 def health_server(tls_folder: Path | None = None) -> Iterator[HealthServer]:
     """Serve /api/health (200), /slow (200 after SLOW_SECONDS) and anything else (503) until the block ends."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _HealthHandler)
+    server = _QuietServer(("127.0.0.1", 0), _HealthHandler)
     server.daemon_threads = True
     ca_file = None
     if tls_folder is not None:
