@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from secure_ecs.readme_sections import render
+from tests.offline import run_offline
 from tests.paths import REPO_ROOT
 
 README = (REPO_ROOT / "README.md").read_text()
@@ -23,3 +24,15 @@ def test_generated_sections_match_the_config_model_and_the_pack() -> None:
 
 def test_ci_runs_the_readme_test_command() -> None:
     assert "make test" in (REPO_ROOT / ".ci" / "run").read_text()
+
+
+def test_component_example_builds_a_private_service() -> None:
+    section = README.split("## Using the components in your own project", 1)[1]
+    match = re.search(r"```python\n(.*?)```", section, re.S)
+    assert match is not None
+    example = match.group(1).replace("arn:aws:acm:...", "arn:aws:acm:us-east-1:123456789012:certificate/x")
+    example = example.replace("@sha256:...", "@sha256:" + "a" * 64)
+    graph = run_offline(lambda: exec(compile(example, "README.md", "exec"), {}))
+    (service,) = graph.of_type("aws:ecs/service:Service")
+    assert service.inputs["networkConfiguration"]["assignPublicIp"] is False
+    assert graph.stack_outputs["url"].startswith("https://")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any, Final
 
 from pulumi_policy import (
@@ -29,7 +30,14 @@ from secure_ecs_policies.properties import (
 PUBLIC_TIER_TAG: Final = "secure-ecs:tier"
 """Tag that declares a subnet as a load-balancer (public) subnet: ``secure-ecs:tier = public``."""
 
-OPEN_CIDRS: Final = frozenset({"0.0.0.0/0", "::/0"})
+def is_open_cidr(value: object) -> bool:
+    """Any spelling of "everyone": 0.0.0.0/0, ::/0, ::0/0, 0.0.0.0/00 ..."""
+    if not isinstance(value, str):
+        return False
+    try:
+        return ipaddress.ip_network(value.strip(), strict=False).prefixlen == 0
+    except ValueError:
+        return False
 
 
 def _declared_public(args: ResourceValidationArgs) -> bool:
@@ -128,7 +136,7 @@ def _open_cidrs(*values: Any) -> list[str]:
     found: list[str] = []
     for value in values:
         candidates = items(value) if not isinstance(value, str) else [value]
-        found.extend(c for c in candidates if isinstance(c, str) and c.strip() in OPEN_CIDRS)
+        found.extend(c for c in candidates if is_open_cidr(c))
     return found
 
 

@@ -199,3 +199,11 @@ def test_missing_property_means_provider_default(default_pack: AnalyzerClient, c
 @pytest.mark.parametrize("case", STACK_CASES, ids=IDS)
 def test_unknown_value_is_not_judged(default_pack: AnalyzerClient, case: StackCase) -> None:
     assert flagged_by(default_pack, case, case.unknown()) == []
+
+
+@pytest.mark.parametrize(
+    ("cidr", "open_to_all"), [("::0/0", True), ("0.0.0.0/00", True), (" 0.0.0.0/0", True), ("10.0.0.0/8", False)]
+)
+def test_every_spelling_of_everyone_counts_as_open(default_pack: AnalyzerClient, cidr: str, open_to_all: bool) -> None:
+    findings = default_pack.analyze_stack(_ingress([cidr], 22, on_balancer=False))
+    assert any(d.policy_name == "security-group-no-public-ingress" for d in findings) is open_to_all
