@@ -39,6 +39,9 @@ def add_plan_parser(subcommands: argparse._SubParsersAction[argparse.ArgumentPar
                         "policies/config/<stack>.json for the default pack, when it exists)")
     parser.add_argument("--format", choices=sorted(REPORTS), default="text", help="what to print (default: text)")
     parser.add_argument("--out", type=Path, help="report folder (default: build/plan/<stack>/)")
+    parser.add_argument("--preview", action="store_true",
+                        help="leave ids, ARNs and other computed values unknown, as `pulumi preview` of a new "
+                        "stack does (default: plausible computed values, as after `pulumi up`)")
     parser.add_argument("--debug", action="store_true", help="print tracebacks for errors")
     parser.set_defaults(handler=run_plan_command)
 
@@ -81,7 +84,7 @@ def build_request(arguments: argparse.Namespace) -> PlanRequest:
         uses_default_pack = not arguments.policy_packs
         configs = (stack_config,) if uses_default_pack and stack_config.is_file() else ()
     return PlanRequest(program_dir=program, stack=arguments.stack, pack_dirs=packs, config_files=configs,
-                       source_root=_source_root(program))
+                       source_root=_source_root(program), preview=arguments.preview)
 
 
 def run_plan_command(arguments: argparse.Namespace) -> int:

@@ -6,6 +6,7 @@ and imports happen on the other core while the program runs.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import time
 from collections.abc import Iterator, Sequence
@@ -32,6 +33,8 @@ class PlanRequest:
     config_files: tuple[Path | None, ...] = ()
     """Policy config per pack, by position (like repeated `--policy-pack-config`); None for none."""
     source_root: Path | None = None
+    preview: bool = False
+    """Leave computed values unknown, as `pulumi preview` of a new stack sees them."""
 
     def config_for(self, position: int) -> Path | None:
         return self.config_files[position] if position < len(self.config_files) else None
@@ -103,7 +106,7 @@ def run_plan(request: PlanRequest) -> PlanResult:
 
 def _run_plan(request: PlanRequest) -> PlanResult:
     started = time.perf_counter()
-    settings = read_stack_settings(request.program_dir, request.stack)
+    settings = dataclasses.replace(read_stack_settings(request.program_dir, request.stack), preview=request.preview)
     with _packs_starting(request.pack_dirs) as starting:
         graph, recorder = capture_graph(request.program_dir, settings)
         packs = []
