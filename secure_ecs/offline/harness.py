@@ -133,7 +133,7 @@ def _run_in_fresh_context(
     return ResourceGraph(
         project=settings.project,
         stack=settings.stack,
-        resources=tuple(monitor.captured),
+        resources=monitor.captured_resources(),
         stack_outputs=stack_outputs,
     )
 

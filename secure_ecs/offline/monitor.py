@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from google.protobuf import json_format
@@ -39,6 +40,8 @@ class CapturingMonitor(MockMonitor):
         super().__init__(mocks)
         self.captured: list[CapturedResource] = []
         self.stack_urn = ""
+        self.registered_outputs: dict[str, dict[str, Any]] = {}
+        """URN -> what a component passed to `register_outputs`."""
 
     def make_urn(self, parent: str, type_: str, name: str) -> str:
         # The engine leaves the root stack out of a resource's type chain.
@@ -85,3 +88,14 @@ class CapturingMonitor(MockMonitor):
             )
         )
         return response
+
+    def RegisterResourceOutputs(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+        self.registered_outputs[request.urn] = _plain(request.outputs)
+        return super().RegisterResourceOutputs(request)  # type: ignore[no-untyped-call]
+
+    def captured_resources(self) -> tuple[CapturedResource, ...]:
+        """Everything registered, components carrying the outputs they registered."""
+        return tuple(
+            dataclasses.replace(r, outputs=self.registered_outputs.get(r.urn, {})) if not r.custom else r
+            for r in self.captured
+        )

@@ -7,6 +7,7 @@ from collections import Counter
 
 import pytest
 
+from components import EndpointSet, HardenedAlb, PrivateDatabase, PrivateNetwork, SecureFargateService
 from secure_ecs.offline.graph import CapturedResource, ResourceGraph
 from tests.offline import captured_stack, only
 
@@ -204,3 +205,15 @@ def test_prod_database_and_load_balancer_have_deletion_protection(prod: Resource
 def test_dev_can_be_torn_down(dev: ResourceGraph) -> None:
     assert not any(r.options.retain_on_delete or r.options.protect for r in dev)
     assert only(dev, "aws:rds/instance:Instance").inputs.get("deletionProtection") is False
+
+
+def test_components_register_exactly_their_declared_outputs(stack: ResourceGraph) -> None:
+    classes = {
+        f"secure-ecs:index:{cls.__name__}": cls
+        for cls in (PrivateNetwork, EndpointSet, HardenedAlb, PrivateDatabase, SecureFargateService)
+    }
+    for component in stack:
+        if component.type in classes:
+            declared = set(classes[component.type].__annotations__)
+            assert set(component.outputs) == declared, component.type
+            assert all(value is not None for key, value in component.outputs.items() if key != "web_acl_arn")
