@@ -20,6 +20,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/mypy policies/__main__.py
+	$(BIN)/mypy provider/__main__.py
 
 test: lint
 	$(BIN)/pytest -q

@@ -1,5 +1,7 @@
 """Reusable secure-ecs components: a private network, its endpoints, and the application tiers."""
 
+import pulumi
+
 from components.alb import HardenedAlb, HardenedAlbArgs
 from components.database import PrivateDatabase, PrivateDatabaseArgs
 from components.endpoints import EndpointSet, EndpointSetArgs
@@ -8,7 +10,21 @@ from components.fargate_service import SecureFargateService, SecureFargateServic
 from components.network import PrivateNetwork, PrivateNetworkArgs
 from components.secret_reference import SecretReference, json_key_reference
 
+PACKAGE_NAME = "secure-ecs"
+"""Package part of every component's type token (`secure-ecs:index:<ClassName>`)."""
+PACKAGE_VERSION = "0.1.0"
+COMPONENTS: list[type[pulumi.ComponentResource]] = [
+    PrivateNetwork,
+    EndpointSet,
+    HardenedAlb,
+    PrivateDatabase,
+    SecureFargateService,
+]
+
 __all__ = [
+    "COMPONENTS",
+    "PACKAGE_NAME",
+    "PACKAGE_VERSION",
     "ComponentArgumentError",
     "EndpointSet",
     "EndpointSetArgs",

@@ -4,7 +4,6 @@ An application load balancer in the public subnets with TLS 1.3, HTTP only as a 
 strict header handling, access logs to a locked-down bucket and a WAF web ACL in front.
 """
 
-from __future__ import annotations
 
 import ipaddress
 from collections.abc import Sequence

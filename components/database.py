@@ -5,7 +5,6 @@ logs and its master secret with customer-managed keys, forces TLS, and keeps bac
 security group has no rules of its own: the consuming service adds the pairing.
 """
 
-from __future__ import annotations
 
 import re
 from collections.abc import Sequence

@@ -1,6 +1,5 @@
 """EndpointSet: the VPC endpoints private Fargate tasks need when there is no NAT gateway."""
 
-from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Required, TypedDict

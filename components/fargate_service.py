@@ -5,13 +5,12 @@ least-privilege roles, the hardened task definition, the service in private subn
 public IPs, its security group with every rule pairing it takes part in, and optional autoscaling.
 """
 
-from __future__ import annotations
 
 import json
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal, Required, TypedDict
+from typing import Any, Required, TypedDict
 
 import pulumi
 import pulumi_aws as aws
@@ -80,8 +79,8 @@ class SecureFargateServiceArgs(TypedDict, total=False):
     """Task CPU units. Default 256."""
     memory: int
     """Task memory in MiB, a Fargate-valid pair with `cpu`. Default 512."""
-    cpu_architecture: Literal["X86_64", "ARM64"]
-    """CPU architecture of the image. Default "X86_64"."""
+    cpu_architecture: str
+    """CPU architecture of the image: "X86_64" (default) or "ARM64"."""
     user: str
     """User (and group) the container runs as; root is refused. Default "1000:1000"."""
     readonly_root_filesystem: bool
@@ -112,8 +111,8 @@ class SecureFargateServiceArgs(TypedDict, total=False):
     """Allow ECS Exec into running tasks (needs `readonly_root_filesystem=False`). Default false."""
     task_role_managed_policy_arns: Sequence[pulumi.Input[str]]
     """Managed policies for the application's task role. Default none (empty role)."""
-    container_insights: Literal["enhanced", "enabled", "disabled"]
-    """Container Insights level of the cluster. Default "enabled"."""
+    container_insights: str
+    """Container Insights level of the cluster: "enhanced", "enabled" (default) or "disabled"."""
     log_retention_days: int
     """Retention of the container log group. Default 30."""
     keep_images: int

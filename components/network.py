@@ -1,10 +1,9 @@
 """PrivateNetwork: a VPC whose only public subnets are for the load balancer."""
 
-from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from typing import Literal, Required, TypedDict, get_args
+from typing import Required, TypedDict
 
 import pulumi
 import pulumi_aws as aws
@@ -22,8 +21,7 @@ from components.subnet_layout import (
 )
 from components.tags import TIER_TAG, merged_tags
 
-EgressMode = Literal["none", "nat-single", "nat-per-az"]
-EGRESS_MODES: tuple[str, ...] = get_args(EgressMode)
+EGRESS_MODES = ("none", "nat-single", "nat-per-az")
 MIN_AZS, MAX_AZS = 2, 6
 DEFAULT_SUBNET_PREFIXES = {"public": 24, "private": 20, "data": 24}
 
@@ -44,7 +42,7 @@ class PrivateNetworkArgs(TypedDict, total=False):
     Default public /24, private /20, data /24."""
     subnet_cidrs: SubnetCidrs
     """Explicit ranges per tier, one per AZ, instead of automatic carving. Default: carved."""
-    egress: EgressMode
+    egress: str
     """Internet egress for the private subnets: `none` (default; AWS services through VPC endpoints),
     `nat-single` (one NAT gateway) or `nat-per-az`. Data subnets never get a route out."""
     flow_log_retention_days: pulumi.Input[int]

@@ -1,6 +1,5 @@
 """How a secret reaches a container: an environment variable name and the ARN ECS reads it from."""
 
-from __future__ import annotations
 
 from typing import TypedDict
 

@@ -7,17 +7,11 @@ from collections import Counter
 
 import pytest
 
-from components import EndpointSet, HardenedAlb, PrivateDatabase, PrivateNetwork, SecureFargateService
+from components import COMPONENTS
 from secure_ecs.offline.graph import CapturedResource, ResourceGraph
 from tests.offline import captured_stack, only
 
-COMPONENTS = {
-    "secure-ecs:index:PrivateNetwork",
-    "secure-ecs:index:EndpointSet",
-    "secure-ecs:index:HardenedAlb",
-    "secure-ecs:index:PrivateDatabase",
-    "secure-ecs:index:SecureFargateService",
-}
+COMPONENT_TOKENS = {f"secure-ecs:index:{cls.__name__}" for cls in COMPONENTS}
 INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
 SG = "aws:ec2/securityGroup:SecurityGroup"
@@ -53,14 +47,14 @@ def rules_on(graph: ResourceGraph, kind: str, group: CapturedResource) -> list[C
 
 def test_every_component_is_present_once(stack: ResourceGraph) -> None:
     counts = Counter(r.type for r in stack if r.type.startswith("secure-ecs:"))
-    assert set(counts) == COMPONENTS
+    assert set(counts) == COMPONENT_TOKENS
     assert all(count == 1 for count in counts.values())
 
 
 def test_every_resource_is_parented_under_a_component(stack: ResourceGraph) -> None:
-    components = {r.urn for r in stack if r.type in COMPONENTS}
+    components = {r.urn for r in stack if r.type in COMPONENT_TOKENS}
     for resource in stack:
-        if resource.type in COMPONENTS:
+        if resource.type in COMPONENT_TOKENS:
             continue
         ancestor = resource.parent
         while ancestor and ancestor not in components:
@@ -208,10 +202,7 @@ def test_dev_can_be_torn_down(dev: ResourceGraph) -> None:
 
 
 def test_components_register_exactly_their_declared_outputs(stack: ResourceGraph) -> None:
-    classes = {
-        f"secure-ecs:index:{cls.__name__}": cls
-        for cls in (PrivateNetwork, EndpointSet, HardenedAlb, PrivateDatabase, SecureFargateService)
-    }
+    classes = {f"secure-ecs:index:{cls.__name__}": cls for cls in COMPONENTS}
     for component in stack:
         if component.type in classes:
             declared = set(classes[component.type].__annotations__)
