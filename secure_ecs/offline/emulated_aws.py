@@ -126,6 +126,8 @@ class EmulatedAws:
 
     def deactivate(self) -> None:
         with self._lock:
+            if self._depth == 0:
+                raise RuntimeError("deactivate() without a matching activate()")
             self._depth -= 1
             if self._depth > 0:
                 return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,11 +26,28 @@ class StackSettings:
     """Run as `pulumi preview` (computed values unknown) rather than `pulumi up`."""
 
 
+class _Yaml12Loader(yaml.SafeLoader):
+    """YAML 1.2 booleans, as the Pulumi CLI reads stack files: `yes`, `on`, `no` stay strings."""
+
+
+_Yaml12Loader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Yaml12Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
 def _load_yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text())
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_Yaml12Loader)
     except FileNotFoundError:
         raise StackFileError(f"{path} does not exist") from None
+    except OSError as exc:
+        raise StackFileError(f"{path} cannot be read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise StackFileError(f"{path} is not UTF-8 text") from None
     except yaml.YAMLError as exc:
         raise StackFileError(f"{path} is not valid YAML: {exc}") from None
 
@@ -60,7 +78,7 @@ def _engine_string(value: Any) -> str:
         return json.dumps(value)
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return "" if value is None else str(value)
 
 
 def _secret_placeholder(key: str) -> str:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import traceback
 from pathlib import Path
 
 from rich.console import Console
 
+from secure_ecs.offline.stack_files import StackFileError
 from secure_ecs.plan.errors import explain
 from secure_ecs.plan.outputs import REPORTS, write_reports
 from secure_ecs.plan.pipeline import PlanRequest, run_plan
@@ -16,6 +18,7 @@ from secure_ecs.plan.summary import summary_renderable
 
 EXIT_ERROR = 2
 DEFAULT_STACK = "dev"
+STACK_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]*")
 # The repository this package was installed from (an editable install or a checkout).
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 
@@ -29,9 +32,7 @@ def add_plan_parser(subcommands: argparse._SubParsersAction[argparse.ArgumentPar
         "summary.txt, plan.json, plan.sarif and architecture.mmd. Exit 0: no mandatory violation; "
         "1: a mandatory violation; 2: the program, its config or a pack could not be run.",
     )
-    parser.add_argument("--stack", default=DEFAULT_STACK,
-                        help="stack whose Pulumi.<stack>.yaml to use (default: dev)")
-    parser.add_argument("--program", type=Path, help="Pulumi Python project folder (default: this project)")
+    add_program_arguments(parser)
     parser.add_argument("--policy-pack", type=Path, action="append", dest="policy_packs", metavar="DIR",
                         help="policy pack folder; repeat for several (default: this project's policies/)")
     parser.add_argument("--policy-config", type=Path, action="append", dest="policy_configs", metavar="FILE",
@@ -44,6 +45,14 @@ def add_plan_parser(subcommands: argparse._SubParsersAction[argparse.ArgumentPar
                         "stack does (default: plausible computed values, as after `pulumi up`)")
     parser.add_argument("--debug", action="store_true", help="print tracebacks for errors")
     parser.set_defaults(handler=run_plan_command)
+
+
+def add_program_arguments(parser: argparse.ArgumentParser) -> None:
+    """--stack and --program, shared by the commands that run a program offline."""
+    parser.add_argument("--stack", default=DEFAULT_STACK, type=stack_name,
+                        help="stack whose Pulumi.<stack>.yaml to use (default: dev)")
+    parser.add_argument("--program", type=Path,
+                        help="Pulumi Python project folder (default: the project at or above the working directory)")
 
 
 def _find_project(start: Path) -> Path | None:
@@ -68,8 +77,23 @@ def _default_pack(program: Path) -> Path:
 
 
 def resolve_program(program: Path | None) -> Path:
-    """--program, else the Pulumi project around the working directory, else this project."""
-    return (program or _find_project(Path.cwd()) or PACKAGE_ROOT).resolve()
+    """--program, else the Pulumi project at or above the working directory (never a guess)."""
+    if program is not None:
+        if not program.is_dir():
+            raise StackFileError(f"--program {program} is not a folder; give the folder that holds Pulumi.yaml")
+        return program.resolve()
+    found = _find_project(Path.cwd())
+    if found is None:
+        raise StackFileError(f"there is no Pulumi project (Pulumi.yaml) at or above {Path.cwd()}; run from one "
+                             "or pass --program")
+    return found.resolve()
+
+
+def stack_name(value: str) -> str:
+    """argparse type for --stack: a name, never a path (it names Pulumi.<stack>.yaml and the report folder)."""
+    if not STACK_NAME.fullmatch(value):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a stack name (letters, digits, '-', '_', '.')")
+    return value
 
 
 def build_request(arguments: argparse.Namespace) -> PlanRequest:
@@ -91,7 +115,11 @@ def run_plan_command(arguments: argparse.Namespace) -> int:
     # Logs and pipes get a wide page so resource types are not cut; a terminal keeps its width.
     console = Console(highlight=False, width=None if sys.stdout.isatty() else 120)
     errors = Console(stderr=True, highlight=False, soft_wrap=True)
-    request = build_request(arguments)
+    try:
+        request = build_request(arguments)
+    except StackFileError as error:
+        errors.print(f"secure-ecs plan: {error}.", markup=False, soft_wrap=True)
+        return EXIT_ERROR
     if len(request.config_files) > len(request.pack_dirs):
         errors.print("secure-ecs plan: more --policy-config files than --policy-pack folders; "
                      "give one config per pack, in order.", soft_wrap=True)

@@ -10,6 +10,7 @@ from secure_ecs.offline.account import NoMatchingResourceError
 from secure_ecs.offline.harness import ProgramError
 from secure_ecs.offline.invokes import UnansweredInvokeError
 from secure_ecs.offline.stack_files import StackFileError
+from secure_ecs.plan.source_locations import is_program_file
 
 # Modules whose exceptions mean "the stack's configuration or a component's arguments are wrong".
 _CONFIG_MODULES = ("secure_ecs.config", "components", "pydantic")
@@ -17,11 +18,11 @@ _CONFIG_MODULES = ("secure_ecs.config", "components", "pydantic")
 
 def _program_frame(error: BaseException, program_dir: Path) -> str:
     """`file:line` of the innermost traceback frame inside the program folder, or ""."""
-    root = str(program_dir.resolve())
+    root = program_dir.resolve()
     found = ""
     for frame in traceback.extract_tb(error.__traceback__):
-        if frame.filename.startswith(root) and "site-packages" not in frame.filename:
-            found = f"{Path(frame.filename).resolve().relative_to(program_dir.resolve())}:{frame.lineno}"
+        if is_program_file(frame.filename, root):
+            found = f"{Path(frame.filename).resolve().relative_to(root)}:{frame.lineno}"
     return found
 
 

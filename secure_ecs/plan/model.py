@@ -9,6 +9,7 @@ from pathlib import Path
 from secure_ecs.analyzer import AnalyzerInfo, Diagnostic
 from secure_ecs.cost import CostEstimate
 from secure_ecs.offline.graph import ResourceGraph
+from secure_ecs.offline.stack_files import read_program_location
 
 SEVERITY_ORDER = ("critical", "high", "medium", "low", "")
 """Most severe first; "" is a policy that declares no severity."""
@@ -69,7 +70,9 @@ class PlanResult:
             return path.resolve().as_posix()
 
     def program_file(self) -> Path:
-        return self.program_dir / "__main__.py"
+        """The program's entry file (in the `main:` folder when Pulumi.yaml names one)."""
+        _, source_dir = read_program_location(self.program_dir)
+        return source_dir / "__main__.py"
 
 
 def severity_rank(severity: str) -> int:

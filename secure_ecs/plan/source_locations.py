@@ -22,26 +22,31 @@ from secure_ecs.plan.model import SourceLocation
 _INSTALLED_CODE = ("site-packages", "dist-packages")
 # This tool's own frames (the recorder, the harness) sit inside the program folder when the
 # program is this repository; they are never the declaration.
-_TOOL_PACKAGE = str(Path(__file__).resolve().parents[1])
+_TOOL_PACKAGE = Path(__file__).resolve().parents[1]
+
+
+def is_program_file(filename: str, program_dir: Path) -> bool:
+    """A file of the program itself: inside its folder, not installed code, not this tool."""
+    path = Path(filename)
+    return (
+        path.is_relative_to(program_dir)
+        and not path.is_relative_to(_TOOL_PACKAGE)
+        and not any(marker in path.parts for marker in _INSTALLED_CODE)
+    )
 
 
 class DeclarationRecorder:
     """Collects (type, name) -> declaring lines while active; resolves them to URNs afterwards."""
 
     def __init__(self, program_dir: Path) -> None:
-        self.program_dir = str(program_dir.resolve())
+        self.program_dir = program_dir.resolve()
         self._declared: dict[tuple[str, str], list[SourceLocation]] = defaultdict(list)
 
     def _declaring_frame(self) -> SourceLocation | None:
         frame = sys._getframe(2)
         while frame is not None:
-            filename = frame.f_code.co_filename
-            if (
-                filename.startswith(self.program_dir)
-                and not filename.startswith(_TOOL_PACKAGE)
-                and not any(marker in filename for marker in _INSTALLED_CODE)
-            ):
-                return SourceLocation(Path(filename), frame.f_lineno)
+            if is_program_file(frame.f_code.co_filename, self.program_dir):
+                return SourceLocation(Path(frame.f_code.co_filename), frame.f_lineno)
             frame = frame.f_back  # type: ignore[assignment]
         return None
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import math
+import ssl
 import sys
 import traceback
+import urllib.parse
 from pathlib import Path
 
 from rich.console import Console
@@ -57,11 +60,27 @@ def _load(arguments: argparse.Namespace) -> tuple[StackOutputs, str]:
     return load_stack_outputs(arguments.stack), arguments.stack
 
 
+def _argument_problem(arguments: argparse.Namespace) -> str:
+    """What is wrong with the arguments themselves (so it is never reported as a failing check)."""
+    if not (math.isfinite(arguments.timeout) and arguments.timeout > 0):
+        return "--timeout must be a positive number of seconds."
+    endpoint = arguments.endpoint_url
+    if endpoint is not None and urllib.parse.urlsplit(endpoint).scheme not in ("http", "https"):
+        return f"--endpoint-url {endpoint!r} is not an http(s) URL."
+    if arguments.ca_bundle is not None:
+        try:
+            ssl.create_default_context(cafile=str(arguments.ca_bundle))
+        except (OSError, ssl.SSLError) as error:
+            return f"--ca-bundle {arguments.ca_bundle} is not a readable PEM file of certificates ({error})."
+    return ""
+
+
 def run_verify_command(arguments: argparse.Namespace) -> int:
     console = Console(highlight=False, width=None if sys.stdout.isatty() else 120)
     errors = Console(stderr=True, highlight=False, soft_wrap=True)
-    if arguments.timeout <= 0:
-        errors.print("secure-ecs verify: --timeout must be a positive number of seconds.", markup=False)
+    problem = _argument_problem(arguments)
+    if problem:
+        errors.print(f"secure-ecs verify: {problem}", markup=False)
         return EXIT_ERROR
     try:
         outputs, label = _load(arguments)

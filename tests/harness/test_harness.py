@@ -146,3 +146,21 @@ def test_missing_stack_file_is_named(tmp_path: Path) -> None:
 def test_captured_graph_is_json_serialisable() -> None:
     graph = run_offline(lambda: aws.s3.Bucket("logs", tags={"a": "b"}))
     json.dumps([dict(r.inputs) for r in graph])
+
+
+def test_stack_files_read_like_the_pulumi_cli(tmp_path: Path) -> None:
+    project = write_project(tmp_path, "", "config:\n  a: yes\n  b: true\n  c:\n  d: 'on'\n  e: 0.5\n")
+    config = read_stack_settings(project, "dev").config
+    # YAML 1.2: only true/false are booleans; an empty value is an empty string.
+    assert config == {"demo:a": "yes", "demo:b": "true", "demo:c": "", "demo:d": "on", "demo:e": "0.5"}
+
+
+def test_unreadable_stack_files_are_named(tmp_path: Path) -> None:
+    project = write_project(tmp_path, "")
+    (project / "Pulumi.dev.yaml").write_bytes(b"config:\n  a: \xff\xfe\n")
+    with pytest.raises(StackFileError, match="not UTF-8 text"):
+        read_stack_settings(project, "dev")
+    (project / "Pulumi.dev.yaml").unlink()
+    (project / "Pulumi.dev.yaml").mkdir()
+    with pytest.raises(StackFileError, match="cannot be read"):
+        read_stack_settings(project, "dev")

@@ -16,7 +16,6 @@ from tests.plan.conftest import REPO_ROOT
 SARIF_SCHEMA = json.loads((Path(__file__).with_name("schemas") / "sarif-schema-2.1.0.json").read_text())
 NODE = re.compile(r'^\s*(?!subgraph)(\w+)[\[\(\{]+"([^":]+): ([^"]+)"')
 
-pytestmark = pytest.mark.skipif(not (REPO_ROOT / "__main__.py").is_file(), reason="the project program is not wired")
 
 
 @pytest.fixture(scope="module", params=["dev", "prod"])

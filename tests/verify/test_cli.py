@@ -117,3 +117,22 @@ def test_text_report_and_skip(capsys: pytest.CaptureFixture[str], tmp_path: Path
     assert run.code == 0, run.out + run.err
     assert "SKIPPED" in run.out and "PASS" in run.out
     assert "8 pass, 2 skipped (exit 0)" in run.out
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--timeout", "nan"], "--timeout must be a positive number"),
+        (["--timeout", "0"], "--timeout must be a positive number"),
+        (["--endpoint-url", "notaurl"], "is not an http(s) URL"),
+        (["--ca-bundle", "/nonexistent/ca.pem"], "is not a readable PEM file"),
+    ],
+)
+def test_bad_arguments_are_errors_not_failing_checks(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, arguments: list[str], message: str
+) -> None:
+    outputs = tmp_path / "outputs.json"
+    outputs.write_text("{}", encoding="utf-8")
+    run = run_cli(capsys, "--outputs", str(outputs), *arguments)
+    assert run.code == 2
+    assert message in _one_paragraph(run.err)
