@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
@@ -25,7 +26,7 @@ from secure_ecs.analyzer.diagnostics import (
 )
 from secure_ecs.analyzer.engine import EngineStub
 from secure_ecs.analyzer.errors import AnalyzerCallError, AnalyzerError, PackStartError
-from secure_ecs.analyzer.launcher import PackProcess
+from secure_ecs.analyzer.launcher import PackProcess, pack_command
 from secure_ecs.offline.graph import CapturedResource, ResourceGraph
 
 # A 10,000-resource AnalyzeStack request is far beyond gRPC's 4 MB default; the CLI allows 400 MB.
@@ -59,8 +60,12 @@ class AnalyzerClient:
         self.pack_dir = Path(pack_dir)
         self.call_timeout = call_timeout
         self.start_timeout = start_timeout
-        self._engine = EngineStub()
-        self._process = PackProcess(self.pack_dir, self._engine.address, python=python, node=node, env=env)
+        self._python, self._node, self._env = python, node, env
+        # Validate the pack folder now (PackStartError for a non-pack), before anything is bound or started.
+        pack_command(self.pack_dir.resolve(), "127.0.0.1:0", python=python, node=node)
+        self._engine: EngineStub | None = None
+        self._engine_messages: deque[str] = deque()
+        self._process: PackProcess | None = None
         self._channel: grpc.Channel | None = None
         self._stub: analyzer_pb2_grpc.AnalyzerStub | None = None
         self._info: AnalyzerInfo | None = None
@@ -68,16 +73,26 @@ class AnalyzerClient:
     # -- lifecycle --
 
     def start(self) -> AnalyzerClient:
-        self._engine.start()
+        """Start the engine endpoint and the pack; on any failure both are stopped again."""
+        if self._stub is not None:
+            return self
+        port: int | None = None
         try:
+            self._engine = EngineStub()
+            self._engine_messages = self._engine.messages
+            self._process = PackProcess(
+                self.pack_dir, self._engine.address, python=self._python, node=self._node, env=self._env
+            )
+            self._engine.start()
             port = self._process.start(self.start_timeout)
             self._channel = grpc.insecure_channel(f"127.0.0.1:{port}", options=_CHANNEL_OPTIONS)
             grpc.channel_ready_future(self._channel).result(timeout=self.start_timeout)
         except grpc.FutureTimeoutError:
+            tail = self._process.stderr_tail() if self._process is not None else "(nothing)"
             self.close()
             raise PackStartError(
                 f"policy pack {self.pack_dir} announced port {port} but did not accept a connection.\n"
-                f"--- pack stderr (last lines) ---\n{self._process.stderr_tail()}"
+                f"--- pack stderr (last lines) ---\n{tail}"
             ) from None
         except BaseException:
             self.close()
@@ -86,12 +101,24 @@ class AnalyzerClient:
         return self
 
     def close(self) -> None:
+        """Close the channel, stop the pack and the engine endpoint (safe to call more than once)."""
         if self._channel is not None:
             self._channel.close()
             self._channel = None
         self._stub = None
-        self._process.stop()
-        self._engine.stop()
+        process, self._process = self._process, None
+        engine, self._engine = self._engine, None
+        try:
+            if process is not None:
+                process.stop()
+        finally:
+            if engine is not None:
+                engine.stop()
+
+    @property
+    def engine(self) -> EngineStub | None:
+        """The engine endpoint the running pack dials (None before `start` and after `close`)."""
+        return self._engine
 
     def __enter__(self) -> AnalyzerClient:
         return self.start()
@@ -104,7 +131,7 @@ class AnalyzerClient:
     @property
     def engine_log(self) -> list[str]:
         """Log lines the pack sent to the engine endpoint (Node packs log there)."""
-        return list(self._engine.messages)
+        return list(self._engine_messages)
 
     # -- calls --
 
@@ -116,7 +143,8 @@ class AnalyzerClient:
         except grpc.RpcError as error:
             code = error.code() if hasattr(error, "code") else None
             details = error.details() if hasattr(error, "details") else str(error)
-            tail = "" if self._process.running else self._process.stderr_tail()
+            process = self._process
+            tail = "" if process is None or process.running else process.stderr_tail()
             raise AnalyzerCallError(method, f"{getattr(code, 'name', code)}: {details}", tail) from error
 
     def info(self) -> AnalyzerInfo:

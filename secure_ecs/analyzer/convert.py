@@ -13,6 +13,10 @@ from secure_ecs.offline.graph import CapturedResource, ResourceGraph
 
 GraphIndex = Mapping[str, CapturedResource]
 
+STACK_TYPE = "pulumi:pulumi:Stack"
+PROVIDER_TYPE_PREFIX = "pulumi:providers:"
+DEFAULT_PROVIDER_NAME = "default"
+
 
 def index_graph(graph: ResourceGraph) -> dict[str, CapturedResource]:
     return {resource.urn: resource for resource in graph.resources}
@@ -46,7 +50,7 @@ def resource_options(resource: CapturedResource) -> analyzer_pb2.AnalyzerResourc
         protect=options.protect,
         ignoreChanges=list(options.ignore_changes),
         deleteBeforeReplace=options.delete_before_replace,
-        deleteBeforeReplaceDefined=options.delete_before_replace,
+        deleteBeforeReplaceDefined=options.delete_before_replace_defined,
         additionalSecretOutputs=list(options.additional_secret_outputs),
         aliases=list(options.aliases),
         customTimeouts=timeouts,
@@ -69,15 +73,33 @@ def _seconds(duration: str) -> float:
     return total + (float(number) if number else 0.0)
 
 
+def stack_urn(graph: ResourceGraph) -> str:
+    """The URN of the root ``pulumi:pulumi:Stack`` resource the engine registers for every program."""
+    return f"urn:pulumi:{graph.stack}::{graph.project}::{STACK_TYPE}::{graph.project}-{graph.stack}"
+
+
+def default_provider_urn(graph: ResourceGraph, package: str) -> str:
+    """The URN this project gives the engine's default provider of ``package``.
+
+    The engine names default providers ``default`` or ``default_<version>``; offline there is no
+    plugin version, so ``default`` is used, consistently for the ``provider`` field and AnalyzeStack.
+    """
+    return f"urn:pulumi:{graph.stack}::{graph.project}::{PROVIDER_TYPE_PREFIX}{package}::{DEFAULT_PROVIDER_NAME}"
+
+
+def provider_urn(resource: CapturedResource, graph: ResourceGraph) -> str:
+    """The URN of the provider that serves ``resource``: the explicit one, else its package's default."""
+    if resource.provider:
+        # A provider reference is "<provider URN>::<provider id>"; a URN alone has exactly three "::".
+        return resource.provider.rsplit("::", 1)[0] if resource.provider.count("::") > 3 else resource.provider
+    return default_provider_urn(graph, resource.type.split(":", 1)[0])
+
+
 def provider_resource(
     resource: CapturedResource, graph: ResourceGraph, index: GraphIndex
 ) -> analyzer_pb2.AnalyzerProviderResource:
     """The provider the engine would name: the explicit one, else the package's default provider."""
-    if resource.provider:
-        urn = resource.provider.rsplit("::", 1)[0] if resource.provider.count("::") > 3 else resource.provider
-    else:
-        package = resource.type.split(":", 1)[0]
-        urn = f"urn:pulumi:{graph.stack}::{graph.project}::pulumi:providers:{package}::default"
+    urn = provider_urn(resource, graph)
     parts = urn.split("::")
     provider_type = parts[2].split("$")[-1] if len(parts) > 2 else ""
     name = parts[3] if len(parts) > 3 else ""
@@ -88,6 +110,15 @@ def provider_resource(
         name=name,
         properties=to_struct(captured.inputs if captured else {}),
     )
+
+
+def has_provider(resource: CapturedResource) -> bool:
+    """Whether the engine names a provider for ``resource`` in AnalyzeStack.
+
+    Custom resources (other than providers) and remote components are served by a provider; local
+    components, providers and the stack carry no provider reference, so the engine sends none.
+    """
+    return (resource.custom or resource.remote) and not resource.type.startswith(PROVIDER_TYPE_PREFIX)
 
 
 def analyze_request(
@@ -114,7 +145,7 @@ def stack_resource(
         urn=resource.urn,
         name=resource.name,
         options=resource_options(resource),
-        provider=provider_resource(resource, graph, index),
+        provider=provider_resource(resource, graph, index) if has_provider(resource) else None,
         parent=resource.parent,
         dependencies=list(resource.dependencies),
         propertyDependencies={
@@ -124,11 +155,56 @@ def stack_resource(
     )
 
 
+def engine_resources(graph: ResourceGraph) -> list[CapturedResource]:
+    """What the engine registers besides the program's resources: the stack and default providers.
+
+    The root ``pulumi:pulumi:Stack`` (its outputs are the stack outputs) comes first, then one
+    default provider per package that some custom resource uses without an explicit provider,
+    in order of first use. Neither is part of ``graph.resources``.
+    """
+    root = stack_urn(graph)
+    seen = {resource.urn for resource in graph.resources}
+    extra: list[CapturedResource] = []
+    if root not in seen:
+        extra.append(
+            CapturedResource(
+                urn=root,
+                type=STACK_TYPE,
+                name=f"{graph.project}-{graph.stack}",
+                custom=False,
+                parent="",
+                inputs={},
+                outputs=dict(graph.stack_outputs),
+            )
+        )
+    for resource in graph.resources:
+        if not has_provider(resource) or resource.provider:
+            continue
+        urn = provider_urn(resource, graph)
+        if urn in seen:
+            continue
+        seen.add(urn)
+        extra.append(
+            CapturedResource(
+                urn=urn,
+                type=f"{PROVIDER_TYPE_PREFIX}{resource.type.split(':', 1)[0]}",
+                name=DEFAULT_PROVIDER_NAME,
+                custom=True,
+                parent="",  # the engine registers default providers without a parent
+                inputs={},
+                outputs={},
+            )
+        )
+    return extra
+
+
 def analyze_stack_request(graph: ResourceGraph) -> analyzer_pb2.AnalyzeStackRequest:
+    """AnalyzeStack as the engine sends it: the stack, the default providers, then the program's resources."""
     index = index_graph(graph)
-    return analyzer_pb2.AnalyzeStackRequest(resources=[stack_resource(r, graph, index) for r in graph.resources])
+    everything = [*engine_resources(graph), *graph.resources]
+    return analyzer_pb2.AnalyzeStackRequest(resources=[stack_resource(r, graph, index) for r in everything])
 
 
 def is_analyzed_per_resource(resource: CapturedResource) -> bool:
     """The engine runs resource policies on custom resources, not on components or providers."""
-    return resource.custom and not resource.type.startswith("pulumi:providers:")
+    return resource.custom and not resource.type.startswith(PROVIDER_TYPE_PREFIX)

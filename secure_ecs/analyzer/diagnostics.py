@@ -108,6 +108,23 @@ def struct_to_dict(struct: Any) -> dict[str, Any]:
     return dict(json_format.MessageToDict(struct))
 
 
+def initial_policy_config(config: analyzer_pb2.PolicyConfig) -> PolicyConfig:
+    """One ``initialConfig`` entry of GetAnalyzerInfo, read as the Pulumi engine reads it.
+
+    ``PolicyConfig.enforcementLevel`` is a plain proto3 enum, so "not set" and ADVISORY (0) are the
+    same on the wire. The engine (``analyzer.GetAnalyzerInfo`` in sdk/go/common/resource/plugin/
+    analyzer_plugin.go) converts every entry's level with ``convertEnforcementLevel``, so 0 is always
+    "advisory", and ``ReconcilePolicyPackConfig`` applies it over the policy's own level. The Python
+    and Node policy SDKs leave the field unset for an entry that carries only properties, so such
+    an entry also makes its policy advisory under the real CLI; this client does the same, rather
+    than guess at what the pack meant.
+    """
+    return PolicyConfig(
+        enforcement_level=ENFORCEMENT_NAMES.get(config.enforcementLevel, "advisory"),
+        properties=struct_to_dict(config.properties),
+    )
+
+
 def analyzer_info_from(message: analyzer_pb2.AnalyzerInfo) -> AnalyzerInfo:
     policies = tuple(
         PolicyDescriptor(
@@ -123,13 +140,7 @@ def analyzer_info_from(message: analyzer_pb2.AnalyzerInfo) -> AnalyzerInfo:
         )
         for p in message.policies
     )
-    initial = {
-        name: PolicyConfig(
-            enforcement_level=ENFORCEMENT_NAMES.get(config.enforcementLevel) if config.enforcementLevel else None,
-            properties=struct_to_dict(config.properties),
-        )
-        for name, config in message.initialConfig.items()
-    }
+    initial = {name: initial_policy_config(config) for name, config in message.initialConfig.items()}
     return AnalyzerInfo(
         name=message.name,
         version=message.version,

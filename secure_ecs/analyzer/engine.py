@@ -37,11 +37,15 @@ class _RecordingEngine(engine_pb2_grpc.EngineServicer):
 
 
 class EngineStub:
-    """A loopback engine endpoint; ``messages`` holds the last log lines packs sent to it."""
+    """A loopback engine endpoint; ``messages`` holds the last log lines packs sent to it.
+
+    Creating one binds a port; ``stop()`` releases the port, the server's threads and its executor.
+    """
 
     def __init__(self, max_messages: int = 200) -> None:
         self.messages: deque[str] = deque(maxlen=max_messages)
-        self._server = grpc.server(futures.ThreadPoolExecutor(max_workers=1))
+        self._executor = futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="engine-stub")
+        self._server: grpc.Server | None = grpc.server(self._executor)
         engine_pb2_grpc.add_EngineServicer_to_server(_RecordingEngine(self.messages), self._server)
         self.port: int = self._server.add_insecure_port("127.0.0.1:0")
 
@@ -49,8 +53,19 @@ class EngineStub:
     def address(self) -> str:
         return f"127.0.0.1:{self.port}"
 
+    @property
+    def stopped(self) -> bool:
+        return self._server is None
+
     def start(self) -> None:
+        if self._server is None:
+            raise RuntimeError("this engine endpoint was stopped; create a new one")
         self._server.start()
 
-    def stop(self) -> None:
-        self._server.stop(grace=None)
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop serving (idempotent) and wait for the server to shut down."""
+        server, self._server = self._server, None
+        if server is None:
+            return
+        server.stop(grace=None).wait(timeout)
+        self._executor.shutdown(wait=False, cancel_futures=True)

@@ -10,50 +10,100 @@ from __future__ import annotations
 import contextlib
 import os
 import queue
-import re
 import signal
 import subprocess
 import sys
 import threading
 from collections import deque
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any, NoReturn
+
+import yaml
 
 from secure_ecs.analyzer.errors import PackStartError
 
 NODE_HOST = Path("node_modules/@pulumi/pulumi/cmd/run-policy-pack")
-_RUNTIME_LINE = re.compile(r"^runtime:\s*(?P<inline>[A-Za-z]+)?\s*$|^\s+name:\s*(?P<nested>[A-Za-z]+)\s*$")
+MANIFEST = "PulumiPolicy.yaml"
+
+
+@dataclass(frozen=True)
+class PackRuntime:
+    """The ``runtime`` of a PulumiPolicy.yaml: its name and its ``options`` (e.g. ``virtualenv``)."""
+
+    name: str
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+def read_pack_runtime(pack_dir: Path) -> PackRuntime:
+    """The runtime PulumiPolicy.yaml declares, as ``runtime: x`` or ``runtime: {name: x, options: {...}}``.
+
+    The file is read with a YAML parser, so quoting and flow mappings are accepted as the CLI accepts them.
+    """
+    manifest = Path(pack_dir) / MANIFEST
+    if not manifest.is_file():
+        raise PackStartError(f"{pack_dir} is not a policy pack: it has no {MANIFEST}")
+    try:
+        document = yaml.safe_load(manifest.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as problem:
+        raise PackStartError(f"cannot read {manifest}: {problem}") from problem
+    if not isinstance(document, Mapping):
+        raise PackStartError(f"{manifest} must be a YAML mapping with a `runtime` key, not {type(document).__name__}")
+    runtime = document.get("runtime")
+    if runtime is None:
+        raise PackStartError(f"{manifest} names no runtime (expected `runtime: python` or `runtime: nodejs`)")
+    if isinstance(runtime, str) and runtime.strip():
+        return PackRuntime(runtime.strip())
+    if isinstance(runtime, Mapping):
+        name, options = runtime.get("name"), runtime.get("options") or {}
+        if not isinstance(name, str) or not name.strip():
+            raise PackStartError(f"{manifest}: `runtime` is a mapping without a `name` string")
+        if not isinstance(options, Mapping):
+            raise PackStartError(f"{manifest}: `runtime.options` must be a mapping, not {options!r}")
+        return PackRuntime(name.strip(), dict(options))
+    raise PackStartError(f"{manifest}: `runtime` must be a name or a mapping with `name`, not {runtime!r}")
 
 
 def pack_runtime(pack_dir: Path) -> str:
-    """``python`` or ``nodejs``, from PulumiPolicy.yaml (``runtime: x`` or ``runtime: {name: x}``)."""
-    manifest = pack_dir / "PulumiPolicy.yaml"
-    if not manifest.is_file():
-        raise PackStartError(f"{pack_dir} is not a policy pack: it has no PulumiPolicy.yaml")
-    in_runtime = False
-    for line in manifest.read_text(encoding="utf-8").splitlines():
-        match = _RUNTIME_LINE.match(line)
-        if line.startswith("runtime:"):
-            in_runtime = True
-            if match and match.group("inline"):
-                return match.group("inline")
-        elif in_runtime and match and match.group("nested"):
-            return match.group("nested")
-        elif line and not line[0].isspace():
-            in_runtime = False
-    raise PackStartError(f"{manifest} names no runtime")
+    """``python`` or ``nodejs`` (or whatever else the pack names), from PulumiPolicy.yaml."""
+    return read_pack_runtime(pack_dir).name
+
+
+def pack_python(pack_dir: Path, runtime: PackRuntime, python: str = sys.executable) -> str:
+    """The interpreter for a Python pack, chosen as the Pulumi CLI chooses it.
+
+    With ``runtime.options.virtualenv`` set (relative to the pack folder, or absolute), the CLI runs
+    the pack with that virtual environment's interpreter: ``<pack>/<virtualenv>/bin/python``
+    (``Scripts/python.exe`` on Windows) is used when it exists. The CLI would *create* a missing
+    virtual environment from requirements.txt; offline we do not, and fall back to ``python`` (by
+    default the current interpreter, ``sys.executable``), which must have ``pulumi-policy`` and the
+    pack's requirements installed. Without ``virtualenv``, ``python`` is used as given.
+    """
+    virtualenv = runtime.options.get("virtualenv")
+    if isinstance(virtualenv, str) and virtualenv.strip():
+        root = Path(pack_dir) / virtualenv.strip()
+        for candidate in (root / "bin" / "python", root / "Scripts" / "python.exe"):
+            if candidate.exists():
+                return str(candidate)
+    return python
 
 
 def pack_command(pack_dir: Path, engine_address: str, python: str = sys.executable, node: str = "node") -> list[str]:
-    runtime = pack_runtime(pack_dir)
-    if runtime == "python":
-        return [python, "-u", "-m", "pulumi.policy", engine_address, "."]
-    if runtime == "nodejs":
+    """The command line the CLI runs for the pack in ``pack_dir`` (which is also its working directory).
+
+    ``python`` is the interpreter used when the pack's virtual environment is absent (see `pack_python`).
+    """
+    runtime = read_pack_runtime(pack_dir)
+    if runtime.name == "python":
+        return [pack_python(pack_dir, runtime, python), "-u", "-m", "pulumi.policy", engine_address, "."]
+    if runtime.name == "nodejs":
         if not (pack_dir / NODE_HOST).exists():
             raise PackStartError(f"{pack_dir} is a Node pack without {NODE_HOST}; run `npm install` there first")
         return [node, str(NODE_HOST), engine_address, "."]
-    raise PackStartError(f"unsupported policy pack runtime {runtime!r} in {pack_dir}")
+    raise PackStartError(
+        f"unsupported policy pack runtime {runtime.name!r} in {Path(pack_dir) / MANIFEST} (expected python or nodejs)"
+    )
 
 
 def _drain(stream: IO[bytes], lines: deque[str], first_line: queue.Queue[str] | None) -> None:
@@ -101,16 +151,37 @@ class PackProcess:
         try:
             announced = first_line.get(timeout=timeout).strip()
         except queue.Empty:
-            self.stop()
-            raise PackStartError(self._failure(f"announced no port within {timeout:.0f} s")) from None
+            self._fail(f"announced no port within {timeout:.0f} s")
         if not announced.isdigit():
-            self.stop()
-            raise PackStartError(self._failure(f"printed {announced!r} instead of a port"))
+            if announced:
+                self._fail(f"printed {announced!r} instead of a port")
+            # Its stdout closed without a line: the pack is exiting (typically it crashed on import).
+            code = self._exit_code(wait=5.0)
+            self._fail(
+                f"exited (code {code}) before announcing a port"
+                if code is not None
+                else "printed no port (an empty first line, or its output closed while it kept running)"
+            )
         return int(announced)
 
+    def _exit_code(self, wait: float = 0.0) -> int | None:
+        """The pack's exit code, waiting up to ``wait`` seconds for it to exit; None while it runs."""
+        if self._process is None:
+            return None
+        try:
+            return self._process.wait(timeout=wait) if wait > 0 else self._process.poll()
+        except subprocess.TimeoutExpired:
+            return None
+
+    def _fail(self, what: str) -> NoReturn:
+        """Raise PackStartError for ``what``; the message (exit code, stderr tail) is built before stopping."""
+        message = self._failure(what)
+        self.stop()
+        raise PackStartError(message) from None
+
     def _failure(self, what: str) -> str:
-        code = self._process.poll() if self._process else None
-        exited = f" (exit code {code})" if code is not None else ""
+        code = self._exit_code()
+        exited = f" (exit code {code})" if code is not None and f"(code {code})" not in what else ""
         return f"policy pack {self.pack_dir} {what}{exited}.\n--- pack stderr (last lines) ---\n{self.stderr_tail()}"
 
     def stderr_tail(self) -> str:

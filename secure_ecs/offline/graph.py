@@ -23,6 +23,8 @@ class ResourceOptions:
     protect: bool = False
     retain_on_delete: bool = False
     delete_before_replace: bool = False
+    delete_before_replace_defined: bool = False
+    """Whether the program set ``delete_before_replace`` at all (an explicit ``False`` counts)."""
     ignore_changes: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
     additional_secret_outputs: tuple[str, ...] = ()
@@ -51,6 +53,8 @@ class CapturedResource:
     dependencies: tuple[str, ...] = ()
     property_dependencies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     options: ResourceOptions = field(default_factory=ResourceOptions)
+    remote: bool = False
+    """A remote component (built by its provider's Construct, e.g. ``awsx:ecr:Image``)."""
 
     @property
     def component_path(self) -> tuple[str, ...]:

@@ -40,6 +40,9 @@ class CapturingMonitor(MockMonitor):
         super().__init__(mocks)
         self.captured: list[CapturedResource] = []
         self.stack_urn = ""
+        self.stack_resource: CapturedResource | None = None
+        """The root ``pulumi:pulumi:Stack`` registration, kept apart from `captured` (graph consumers
+        see only the program's own resources; the analyzer client synthesizes the stack for AnalyzeStack)."""
         self.registered_outputs: dict[str, dict[str, Any]] = {}
         """URN -> what a component passed to `register_outputs`."""
 
@@ -51,24 +54,14 @@ class CapturingMonitor(MockMonitor):
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
         response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
+        options = self._options(request)
         if request.type == STACK_TYPE:
             self.stack_urn = response.urn
+            self.stack_resource = CapturedResource(
+                urn=response.urn, type=request.type, name=request.name, custom=False, parent="",
+                inputs=_plain(request.object), outputs={}, options=options,
+            )
             return response
-        options = ResourceOptions(
-            protect=bool(request.protect),
-            retain_on_delete=bool(request.retainOnDelete),
-            delete_before_replace=bool(request.deleteBeforeReplace),
-            ignore_changes=tuple(request.ignoreChanges),
-            aliases=tuple(request.aliasURNs),
-            additional_secret_outputs=tuple(request.additionalSecretOutputs),
-            replace_on_changes=tuple(request.replaceOnChanges),
-            deleted_with=request.deletedWith,
-            custom_timeouts={
-                key: getattr(request.customTimeouts, key)
-                for key in ("create", "update", "delete")
-                if getattr(request.customTimeouts, key)
-            },
-        )
         self.captured.append(
             CapturedResource(
                 urn=response.urn,
@@ -85,12 +78,35 @@ class CapturingMonitor(MockMonitor):
                     key: tuple(deps.urns) for key, deps in request.propertyDependencies.items()
                 },
                 options=options,
+                remote=bool(request.remote),
             )
         )
         return response
 
+    @staticmethod
+    def _options(request: Any) -> ResourceOptions:
+        return ResourceOptions(
+            protect=bool(request.protect),
+            retain_on_delete=bool(request.retainOnDelete),
+            delete_before_replace=bool(request.deleteBeforeReplace),
+            delete_before_replace_defined=bool(request.deleteBeforeReplaceDefined),
+            ignore_changes=tuple(request.ignoreChanges),
+            aliases=tuple(request.aliasURNs),
+            additional_secret_outputs=tuple(request.additionalSecretOutputs),
+            replace_on_changes=tuple(request.replaceOnChanges),
+            deleted_with=request.deletedWith,
+            custom_timeouts={
+                key: getattr(request.customTimeouts, key)
+                for key in ("create", "update", "delete")
+                if getattr(request.customTimeouts, key)
+            },
+        )
+
     def RegisterResourceOutputs(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
         self.registered_outputs[request.urn] = _plain(request.outputs)
+        if self.stack_resource is not None and request.urn == self.stack_resource.urn:
+            # The stack's outputs are the program's exports, as the engine records them.
+            self.stack_resource = dataclasses.replace(self.stack_resource, outputs=self.registered_outputs[request.urn])
         return super().RegisterResourceOutputs(request)  # type: ignore[no-untyped-call]
 
     def captured_resources(self) -> tuple[CapturedResource, ...]:

@@ -123,7 +123,8 @@ def test_node_pack_configure_analyze_and_analyze_stack(node_client: AnalyzerClie
 
     [flow_logs] = stack
     assert (flow_logs.policy_name, flow_logs.enforcement_level) == ("node-stack-flow-logs", "advisory")
-    assert "3 ECS service(s) but no VPC flow log among 4 resources" in flow_logs.message
+    # The 4 captured resources plus the stack and the aws default provider, as the engine sends them.
+    assert "3 ECS service(s) but no VPC flow log among 6 resources" in flow_logs.message
     assert stack_with_flow_log == []
     assert disabled == []
 

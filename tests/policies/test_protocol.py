@@ -79,7 +79,7 @@ def test_requests_carry_options_and_provider() -> None:
     assert request.options.parent == subnet.parent
     assert request.provider.type == "pulumi:providers:aws"
     assert request.provider.urn.endswith("::pulumi:providers:aws::default")
-    [_, stack_subnet] = analyze_stack_request(stack).resources
+    [stack_subnet] = [r for r in analyze_stack_request(stack).resources if r.urn == subnet.urn]
     assert list(stack_subnet.propertyDependencies["vpcId"].urns) == [vpc.urn]
     assert list(stack_subnet.dependencies) == [vpc.urn]
 
