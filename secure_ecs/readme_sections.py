@@ -1,4 +1,4 @@
-"""Generated README sections: the settings reference and the policy catalogue.
+"""Generated README sections: the settings reference, the policy catalogue and the cost comparison.
 
     python -m secure_ecs.readme_sections README.md
 
@@ -14,10 +14,24 @@ from pathlib import Path
 
 from secure_ecs.analyzer.catalogue import policy_catalogue_markdown
 from secure_ecs.config.reference import settings_reference_markdown
+from secure_ecs.cost import comparison_table_markdown, estimate_cost
+from secure_ecs.offline.harness import run_stack
+
+
+def cost_comparison_markdown() -> str:
+    """This project's two stacks priced as declared and under the public-IP and NAT designs."""
+    return comparison_table_markdown(
+        [
+            ("dev (2 AZs, 4 endpoints in 1 AZ, db.t4g.micro)", estimate_cost(run_stack("dev"))),
+            ("prod (3 AZs, 4 endpoints x 3 AZs, Multi-AZ db.r6g.large)", estimate_cost(run_stack("prod"))),
+        ]
+    )
+
 
 GENERATORS: dict[str, Callable[[], str]] = {
     "settings": settings_reference_markdown,
     "policies": policy_catalogue_markdown,
+    "cost": cost_comparison_markdown,
 }
 
 

@@ -16,7 +16,7 @@ from secure_ecs.cost.prices import UnsupportedRegionError
 from secure_ecs.cost.render import render_text, to_json
 from secure_ecs.cost.usage import UsageAssumptions
 from secure_ecs.offline.stack_files import read_stack_settings
-from secure_ecs.plan.command import DEFAULT_STACK, EXIT_ERROR, resolve_program
+from secure_ecs.plan.command import EXIT_ERROR, add_program_arguments, resolve_program
 from secure_ecs.plan.errors import explain
 from secure_ecs.plan.pipeline import capture_graph
 
@@ -29,8 +29,7 @@ def add_cost_parser(subcommands: argparse._SubParsersAction[argparse.ArgumentPar
         "from a dated us-east-1 price table; usage (requests, log volume, deploys) comes from documented "
         "assumptions that --usage overrides. Exit 0, or 2 when the program or its config cannot be run.",
     )
-    parser.add_argument("--stack", default=DEFAULT_STACK, help="stack whose Pulumi.<stack>.yaml to use (default: dev)")
-    parser.add_argument("--program", type=Path, help="Pulumi Python project folder (default: this project)")
+    add_program_arguments(parser)
     parser.add_argument("--usage", type=Path, metavar="FILE",
                         help="JSON object overriding usage assumptions, e.g. {\"requests_per_month\": 2e7}")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="what to print (default: text)")
@@ -45,6 +44,8 @@ def _usage(path: Path | None) -> UsageAssumptions:
         return UsageAssumptions.model_validate_json(path.read_text(encoding="utf-8"))
     except OSError as error:
         raise UsageFileError(f"cannot read --usage file {path}: {error.strerror}") from None
+    except UnicodeDecodeError:
+        raise UsageFileError(f"--usage file {path} is not UTF-8 text; give a JSON object") from None
     except ValidationError as error:
         problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'file'}: {e['msg']}" for e in error.errors())
         raise UsageFileError(f"--usage file {path} is not valid: {problems}") from None
@@ -55,8 +56,9 @@ class UsageFileError(Exception):
 
 
 def run_cost_command(arguments: argparse.Namespace) -> int:
-    program = resolve_program(arguments.program)
+    program = arguments.program or Path.cwd()
     try:
+        program = resolve_program(arguments.program)
         usage = _usage(arguments.usage)
         settings = read_stack_settings(program, arguments.stack)
         graph, _ = capture_graph(program, settings)

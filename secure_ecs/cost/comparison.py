@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from secure_ecs.cost.egress import NatSpec, NetworkDesign, TaskTraffic, price_design
-from secure_ecs.cost.model import BreakEven, ClaimCheck, Comparison, DesignCost, LineItem
+from secure_ecs.cost.egress import NatSpec, NetworkDesign, TaskTraffic, layer_route, price_design
+from secure_ecs.cost.model import BreakEven, ClaimCheck, Comparison, DesignCost, LineItem, TrafficGb
 from secure_ecs.cost.prices import PriceTable
 from secure_ecs.cost.usage import UsageAssumptions
 
@@ -101,7 +101,7 @@ def compare(
         common_monthly_usd=common,
         designs=designs,
         break_even=break_even,
-        traffic_gb={"image_layers": traffic.layers_gb, "container_logs": traffic.logs_gb, "aws_api": traffic.api_gb},
+        traffic_gb=TrafficGb(image_layers=traffic.layers_gb, container_logs=traffic.logs_gb, aws_api=traffic.api_gb),
     )
 
 
@@ -114,13 +114,17 @@ def _break_even(
     prices: PriceTable,
     usage: UsageAssumptions,
 ) -> BreakEven:
-    """Endpoints: E + e*V.  NAT: N + n*V (+ n*L when image layers L also cross the NAT).  Solve for V."""
+    """Endpoints: E + e*V + d*L.  NAT: N + n*V + m*L.  Solve for V (logs + AWS API traffic).
+
+    L is the image-layer traffic, d and m what a GB of layers costs on each side: nothing through an
+    S3 gateway endpoint, the endpoint rate through an S3 interface endpoint, the NAT rate through a
+    NAT. Layers add `L * (m - d)` to the NAT side, which may be negative (declared path dearer).
+    """
     hours = usage.hours_per_month
     endpoint_fixed = sum(e.az_count for e in declared.interface_endpoints) * hours * prices.interface_endpoint_az_hour
     nat_fixed = len(nat.nat_gateways) * hours * (prices.nat_gateway_hour + prices.public_ipv4_hour)
     saving = prices.nat_gateway_gb - prices.interface_endpoint_gb
-    layers_on_nat = 0.0 if nat.s3_gateway or declared.s3_gateway is False else traffic.layers_gb
-    offset = layers_on_nat * prices.nat_gateway_gb
+    offset = traffic.layers_gb * (_layer_price(nat, prices) - _layer_price(declared, prices))
     modeled = traffic.logs_gb + traffic.api_gb
     gap = endpoint_fixed - nat_fixed - offset
     if gap <= 0:
@@ -136,6 +140,12 @@ def _break_even(
             f"of logs + AWS API traffic (modeled: {modeled:,.1f} GB)"
         )
     return BreakEven(key, endpoint_fixed, nat_fixed, saving, value, modeled, text)
+
+
+def _layer_price(design: NetworkDesign, prices: PriceTable) -> float:
+    """Per GB of image layers, as `price_design` charges it (no route: not charged, a warning instead)."""
+    route = layer_route(design, prices)
+    return route[1] if route else 0.0
 
 
 def check_claims(

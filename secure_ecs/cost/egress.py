@@ -119,6 +119,14 @@ def _route(
     return None
 
 
+def layer_route(design: NetworkDesign, prices: PriceTable) -> tuple[str, float] | None:
+    """(path, price per GB) image layers (served from S3) take under `design`; None when nothing reaches S3."""
+    if design.s3_gateway:
+        # The gateway endpoint's route-table prefix list wins over a NAT or internet route.
+        return "S3 gateway endpoint", prices.gateway_endpoint_hour
+    return _route(design, {e.service for e in design.interface_endpoints}, ("s3",), prices)
+
+
 def traffic_items(
     design: NetworkDesign, traffic: TaskTraffic, prices: PriceTable, hours: float
 ) -> tuple[list[LineItem], list[str]]:
@@ -134,11 +142,7 @@ def traffic_items(
     for label, gigabytes, wanted in classes:
         if gigabytes <= 0:  # no tasks, no traffic: nothing to route or to warn about
             continue
-        if wanted == ("s3",) and design.s3_gateway:
-            # The gateway endpoint's route-table prefix list wins over a NAT or internet route.
-            route: tuple[str, float] | None = ("S3 gateway endpoint", prices.gateway_endpoint_hour)
-        else:
-            route = _route(design, services, wanted, prices)
+        route = layer_route(design, prices) if wanted == ("s3",) else _route(design, services, wanted, prices)
         if route is None:
             warnings.append(f"{label}: no endpoint, NAT gateway or public IP reaches it; tasks would fail to start")
             continue

@@ -81,13 +81,23 @@ class BreakEven:
 
 
 @dataclass(frozen=True)
+class TrafficGb:
+    """Modeled monthly GB of all tasks' traffic to AWS services, by class (each class routes differently)."""
+
+    image_layers: float
+    """Image layers pulled at task starts (ECR serves them from S3)."""
+    container_logs: float
+    aws_api: float
+    """ECR API, Secrets Manager, KMS and ECS agent traffic."""
+
+
+@dataclass(frozen=True)
 class Comparison:
     common_monthly_usd: float
     """Everything that does not depend on the egress design (compute, ALB, RDS, logs, keys ...)."""
     designs: tuple[DesignCost, ...]
     break_even: tuple[BreakEven, ...]
-    traffic_gb: dict[str, float]
-    """Modeled monthly GB by class: image layers, container logs, other AWS API traffic."""
+    traffic_gb: TrafficGb
 
     def design(self, key: str) -> DesignCost:
         for design in self.designs:

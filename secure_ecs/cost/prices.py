@@ -22,7 +22,8 @@ PRICE_SOURCES: Mapping[str, str] = MappingProxyType(
         "privatelink": "AWS PrivateLink Pricing (aws.amazon.com/privatelink/pricing) - Interface Endpoint pricing",
         "vpc": "Amazon VPC Pricing (aws.amazon.com/vpc/pricing) - NAT Gateway, Public IPv4 Address",
         "elb": "Elastic Load Balancing Pricing (aws.amazon.com/elasticloadbalancing/pricing) - ALB",
-        "rds": "Amazon RDS for PostgreSQL Pricing (aws.amazon.com/rds/postgresql/pricing) - On-Demand, Single-AZ",
+        "rds": "Amazon RDS for PostgreSQL Pricing (aws.amazon.com/rds/postgresql/pricing) - On-Demand, Single-AZ; "
+        "Storage: General Purpose SSD (gp2, gp3), Provisioned IOPS SSD (io1) storage and Provisioned IOPS",
         "cloudwatch": "Amazon CloudWatch Pricing (aws.amazon.com/cloudwatch/pricing) - Logs: Standard ingestion, Store",
         "kms": "AWS Key Management Service Pricing (aws.amazon.com/kms/pricing) - customer managed keys",
         "secretsmanager": "AWS Secrets Manager Pricing (aws.amazon.com/secrets-manager/pricing)",
@@ -70,6 +71,10 @@ class PriceTable:
     rds_gp3_gb_month: float = 0.115
     rds_gp2_gb_month: float = 0.115
     rds_io1_gb_month: float = 0.125
+    # io1 also bills every provisioned IOPS, used or not; Multi-AZ bills the IOPS twice as well.
+    rds_io1_iops_month: float = 0.10
+    # gp3 IOPS and throughput above the included baseline are billed too, but those two prices are not
+    # in this table (not confirmed against the price page): `rules._rds` lists them as not priced.
 
     cloudwatch_logs_ingest_gb: float = 0.50
     # Vended logs (VPC flow logs, WAF logs to CloudWatch) start at the same $0.50/GB first-10-TB tier.

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+import dataclasses
+from collections.abc import Mapping
 from typing import Any
 
-from secure_ecs.cost.model import CostEstimate, LineItem
+from pydantic import BaseModel
 
-JSON_SCHEMA_VERSION = "1.0.0"
+from secure_ecs.cost.model import CostEstimate, LineItem
+from secure_ecs.cost.schema import SCHEMA_VERSION as JSON_SCHEMA_VERSION
 
 
 def _short(resource: str) -> str:
@@ -15,7 +17,8 @@ def _short(resource: str) -> str:
     return resource.rsplit("::", 1)[-1] if resource.startswith("urn:") else resource
 
 
-def _money(value: float) -> str:
+def money(value: float) -> str:
+    """`$1,234.56`: dollars to the cent with thousands separators."""
     return f"${value:,.2f}"
 
 
@@ -23,7 +26,7 @@ def _rows(items: tuple[LineItem, ...] | list[LineItem]) -> list[str]:
     rows = []
     for item in sorted(items, key=lambda i: -i.monthly_usd):
         rows.append(
-            f"  {_money(item.monthly_usd):>11}  {_short(item.resource)[:28]:<28} {item.what[:52]:<52} "
+            f"  {money(item.monthly_usd):>11}  {_short(item.resource)[:28]:<28} {item.what[:52]:<52} "
             f"{item.quantity:>10,.2f} {item.unit:<16} @ {item.unit_price:g}"
         )
         if item.driver:
@@ -37,7 +40,7 @@ def render_text(estimate: CostEstimate) -> str:
         f"Cost estimate: {estimate.project}/{estimate.stack} in {estimate.region}, {estimate.currency} per month",
         f"Prices: on-demand list prices as of {estimate.price_table_as_of} (sources at the end)",
         "",
-        f"Total (as declared): {_money(estimate.total_monthly_usd)}/month",
+        f"Total (as declared): {money(estimate.total_monthly_usd)}/month",
         "",
         "Line items (largest first):",
         *_rows(estimate.line_items),
@@ -51,15 +54,18 @@ def render_text(estimate: CostEstimate) -> str:
     out += [
         "",
         "Same workload, three egress designs (ECR / S3 / Logs access):",
-        f"  common to all designs: {_money(comparison.common_monthly_usd)}",
+        f"  common to all designs: {money(comparison.common_monthly_usd)}",
     ]
     for design in comparison.designs:
         out.append(
-            f"  {design.title:<22} egress {_money(design.egress_monthly_usd):>10}   total "
-            f"{_money(design.total_monthly_usd):>11}   {design.description}"
+            f"  {design.title:<22} egress {money(design.egress_monthly_usd):>10}   total "
+            f"{money(design.total_monthly_usd):>11}   {design.description}"
         )
-    traffic = ", ".join(f"{name} {gb:,.1f} GB" for name, gb in comparison.traffic_gb.items())
-    out.append(f"  modeled task traffic per month: {traffic}")
+    traffic = comparison.traffic_gb
+    out.append(
+        f"  modeled task traffic per month: image layers {traffic.image_layers:,.1f} GB, "
+        f"container logs {traffic.container_logs:,.1f} GB, AWS API {traffic.aws_api:,.1f} GB"
+    )
     for point in comparison.break_even:
         out.append(f"  break-even vs {point.nat_design}: {point.explanation}")
     out += ["", "Source document's cost claims:"]
@@ -73,44 +79,37 @@ def render_text(estimate: CostEstimate) -> str:
     return "\n".join(out) + "\n"
 
 
-def _item(item: LineItem) -> dict[str, Any]:
-    data = asdict(item)
-    data["monthly_usd"] = round(item.monthly_usd, 4)
-    return data
+def camel(name: str) -> str:
+    """`total_monthly_usd` -> `totalMonthlyUsd`."""
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+# Money is rounded for reading: totals to the cent as the text report prints them, other amounts
+# (line items, break-even figures) to a hundredth of a cent. Unit prices and quantities are exact.
+_CENTS = frozenset({"total_monthly_usd", "common_monthly_usd", "egress_monthly_usd"})
+
+
+def _plain(value: Any, name: str = "") -> Any:
+    """JSON data from the estimate's dataclasses. `name` is the field that holds `value`.
+
+    Keys the document defines (dataclass fields) become camelCase. Keys that are data are kept
+    verbatim: the usage assumptions (the names a `--usage` file uses, so the object can be fed back)
+    and the price-source ids (mapping keys). Values (e.g. design keys like `nat_per_az`) are unchanged.
+    """
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {camel(f.name): _plain(getattr(value, f.name), f.name) for f in dataclasses.fields(value)}
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, Mapping):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, float) and name.endswith("_usd"):
+        return round(value, 2 if name in _CENTS else 4)
+    return value
 
 
 def to_json(estimate: CostEstimate) -> dict[str, Any]:
-    """JSON-serialisable data (only str, float, int, bool, None, list, dict) for the plan report."""
-    comparison = estimate.comparison
-    return {
-        "schemaVersion": JSON_SCHEMA_VERSION,
-        "project": estimate.project,
-        "stack": estimate.stack,
-        "region": estimate.region,
-        "currency": estimate.currency,
-        "priceTableAsOf": estimate.price_table_as_of,
-        "priceSources": dict(estimate.price_sources),
-        "totalMonthlyUsd": round(estimate.total_monthly_usd, 2),
-        "lineItems": [_item(i) for i in estimate.line_items],
-        "notPriced": [asdict(u) for u in estimate.not_priced],
-        "noCharge": [asdict(u) for u in estimate.no_charge],
-        "comparison": {
-            "commonMonthlyUsd": round(comparison.common_monthly_usd, 2),
-            "trafficGb": dict(comparison.traffic_gb),
-            "designs": [
-                {
-                    "key": d.key,
-                    "title": d.title,
-                    "description": d.description,
-                    "egressMonthlyUsd": round(d.egress_monthly_usd, 2),
-                    "totalMonthlyUsd": round(d.total_monthly_usd, 2),
-                    "egressItems": [_item(i) for i in d.egress_items],
-                }
-                for d in comparison.designs
-            ],
-            "breakEven": [asdict(b) for b in comparison.break_even],
-        },
-        "claims": [asdict(c) for c in estimate.claims],
-        "assumptions": estimate.assumptions.model_dump(mode="json"),
-        "notes": list(estimate.notes),
-    }
+    """JSON-serialisable data (str, float, int, bool, None, list, dict) shaped by `cost-report.schema.json`."""
+    return {"schemaVersion": JSON_SCHEMA_VERSION, **_plain(estimate)}

@@ -20,6 +20,10 @@ LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 FLOW_LOG = "aws:ec2/flowLog:FlowLog"
 WAF_LOGGING = "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration"
 _DAYS_PER_MONTH = 365 / 12
+_KB_PER_GB = 1024 * 1024
+# RDS gp3 (PostgreSQL) includes 3,000 IOPS and 125 MiB/s below 400 GiB, 12,000 IOPS and 500 MiB/s from 400 GiB.
+_GP3_LARGE_GB = 400
+_GP3_BASELINE = {False: (3000.0, 125.0), True: (12000.0, 500.0)}
 
 # Resources that carry no charge of their own; the reason says where any related cost is counted.
 NO_CHARGE: dict[str, str] = {
@@ -40,7 +44,6 @@ NO_CHARGE: dict[str, str] = {
     "aws:iam/rolePolicy:RolePolicy": "no charge (IAM)",
     "aws:iam/policy:Policy": "no charge (IAM)",
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": "no charge (IAM)",
-    "aws:ecs/taskDefinition:TaskDefinition": "no charge (its tasks are priced on the service)",
     "aws:lb/listener:Listener": "no charge (priced through the load balancer's LCUs)",
     "aws:lb/listenerRule:ListenerRule": "no charge (priced through the load balancer's LCUs)",
     "aws:lb/targetGroup:TargetGroup": "no charge",
@@ -154,7 +157,8 @@ def alb_lcus(usage: UsageAssumptions) -> tuple[float, str]:
     """Average LCUs: the largest of the new-connection and processed-bytes dimensions."""
     seconds = usage.hours_per_month * 3600
     new_connections_per_second = usage.requests_per_month / usage.requests_per_connection / seconds
-    gb_per_hour = usage.requests_per_month * usage.request_response_kb / (1024 * 1024) / usage.hours_per_month
+    # Processed bytes count both directions: requests in and responses out.
+    gb_per_hour = usage.requests_per_month * usage.processed_kb_per_request / _KB_PER_GB / usage.hours_per_month
     by_connections = new_connections_per_second / 25  # 25 new connections/s per LCU
     by_bytes = gb_per_hour / 1.0  # 1 GB/h processed per LCU (EC2/IP targets)
     if by_bytes >= by_connections:
@@ -188,7 +192,8 @@ def _load_balancer(resource: CapturedResource, ctx: RuleContext) -> RuleResult:
             driver=f"{lcus:.3g} LCU ({dimension}) x {hours:g} h",
         ),
     ]
-    egress_gb = usage.requests_per_month * usage.request_response_kb / (1024 * 1024)
+    # Only responses leave AWS; inbound request bytes carry no data transfer charge.
+    egress_gb = usage.requests_per_month * usage.response_kb / _KB_PER_GB
     found.append(
         line(
             resource.urn,
@@ -197,7 +202,7 @@ def _load_balancer(resource: CapturedResource, ctx: RuleContext) -> RuleResult:
             quantity=egress_gb,
             unit="GB",
             unit_price=prices.internet_egress_gb,
-            driver=f"{usage.requests_per_month:g} requests x {usage.request_response_kb:g} KB",
+            driver=f"{usage.requests_per_month:g} responses x {usage.response_kb:g} KB (requests in are free)",
         )
     )
     if flag(resource.inputs.get("internal")) is not True:
@@ -266,6 +271,14 @@ def _rds(resource: CapturedResource, ctx: RuleContext) -> RuleResult:
                 driver=f"{storage:g} GB x {copies}",
             )
         )
+    performance: RuleResult = ([], None)
+    if storage_type == "io1":
+        performance = _io1_iops(resource, ctx, copies, deployment)
+    elif storage_type == "gp3":
+        performance = [], _gp3_above_baseline(resource, storage)
+    found.extend(performance[0])
+    if performance[1]:
+        problems.append(performance[1])
     if flag(resource.inputs.get("manageMasterUserPassword")) is True:
         found.append(
             line(
@@ -279,6 +292,46 @@ def _rds(resource: CapturedResource, ctx: RuleContext) -> RuleResult:
             )
         )
     return found, "; ".join(problems) or None
+
+
+def _io1_iops(resource: CapturedResource, ctx: RuleContext, copies: int, deployment: str) -> RuleResult:
+    """io1 bills every provisioned IOPS per month, used or not (twice for Multi-AZ)."""
+    iops = number(resource.inputs.get("iops"))
+    if iops is None:
+        return [], "io1 provisioned IOPS unknown: the per-IOPS-month charge is not priced"
+    return [
+        line(
+            resource.urn,
+            resource.type,
+            f"RDS io1 provisioned IOPS {deployment}",
+            quantity=iops * copies,
+            unit="IOPS-month",
+            unit_price=ctx.prices.rds_io1_iops_month,
+            driver=f"{iops:g} IOPS x {copies}",
+        )
+    ], None
+
+
+def _gp3_above_baseline(resource: CapturedResource, storage: float | None) -> str | None:
+    """Why gp3 performance above the included baseline is not priced, or None when there is none."""
+    iops = number(resource.inputs.get("iops"))
+    throughput = number(resource.inputs.get("storageThroughput"))
+    if iops is None and throughput is None:
+        return None
+    if storage is None:
+        return "gp3 IOPS/throughput declared but the storage size (which sets the included baseline) is unknown"
+    base_iops, base_throughput = _GP3_BASELINE[storage >= _GP3_LARGE_GB]
+    above = [
+        f"{amount - base:g} {unit} above the {base:g} included"
+        for amount, base, unit in ((iops, base_iops, "IOPS"), (throughput, base_throughput, "MiB/s"))
+        if amount is not None and amount > base
+    ]
+    if not above:
+        return None
+    return (
+        f"gp3 performance above the baseline for {storage:g} GB ({', '.join(above)}) is billed per IOPS-month and "
+        "per MiB/s-month; those prices are not in the table"
+    )
 
 
 def _log_group(resource: CapturedResource, ctx: RuleContext) -> RuleResult:

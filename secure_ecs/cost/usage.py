@@ -7,7 +7,10 @@ or `UsageAssumptions.model_validate({...})` from a CLI/JSON file).
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class UsageAssumptions(BaseModel):
@@ -19,8 +22,10 @@ class UsageAssumptions(BaseModel):
 
     # Traffic through the load balancer.
     requests_per_month: float = Field(5_000_000, ge=0, description="HTTP requests reaching the ALB per month.")
-    request_response_kb: float = Field(
-        20.0, ge=0, description="Average KB per request (request + response) the ALB processes and sends out."
+    # The ALB processes both directions (LCU bytes); only responses leave AWS as billed internet egress.
+    request_kb: float = Field(2.0, ge=0, description="Average KB of each request (headers + body) the ALB receives.")
+    response_kb: float = Field(
+        18.0, ge=0, description="Average KB of each response the ALB sends out to the internet (billed egress)."
     )
     requests_per_connection: float = Field(
         10.0, gt=0, description="Requests per client connection (keep-alive); drives the ALB new-connection LCU."
@@ -58,6 +63,22 @@ class UsageAssumptions(BaseModel):
         True,
         description="NAT designs keep the free S3 gateway endpoint, so image layers (served from S3) bypass the NAT.",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _renamed_fields(cls, data: Any) -> Any:
+        # Name the replacement instead of pydantic's bare "extra inputs are not permitted".
+        if isinstance(data, Mapping) and "request_response_kb" in data:
+            raise ValueError(
+                "request_response_kb was split into request_kb and response_kb (inbound requests are free, "
+                "only responses are internet egress); set those two instead"
+            )
+        return data
+
+    @property
+    def processed_kb_per_request(self) -> float:
+        """Request plus response: what the ALB processes per request (its bytes LCU dimension)."""
+        return self.request_kb + self.response_kb
 
     def described(self) -> list[tuple[str, object, str]]:
         """(name, value, description) for every assumption, in declaration order."""

@@ -12,6 +12,7 @@ from typing import Any
 
 from secure_ecs.analyzer import Diagnostic
 from secure_ecs.analyzer.convert import plain
+from secure_ecs.cost import load_schema as load_cost_schema
 from secure_ecs.cost import to_json
 from secure_ecs.offline.graph import CapturedResource
 from secure_ecs.plan.graph_views import is_component, is_provider, owning_component
@@ -22,9 +23,11 @@ SCHEMA_FILE = "plan-report.schema.json"
 
 
 def load_schema() -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) every plan.json validates against."""
+    """The JSON Schema (draft 2020-12) every plan.json validates against, the cost schema embedded."""
     text = resources.files("secure_ecs.plan").joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
-    return dict(json.loads(text))
+    schema = dict(json.loads(text))
+    schema.setdefault("$defs", {})["costReport"] = load_cost_schema()
+    return schema
 
 
 def _location(result: PlanResult, location: SourceLocation | None) -> dict[str, Any] | None:

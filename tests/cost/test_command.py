@@ -35,6 +35,7 @@ def test_usage_overrides_change_the_estimate(tmp_path: Path, capsys: pytest.Capt
         (None, "cannot read --usage file"),
         ('{"requests_per_month": "many"}', "requests_per_month"),
         ('{"unknown_knob": 1}', "unknown_knob"),
+        ('{"request_response_kb": 20}', "request_kb and response_kb"),
     ],
 )
 def test_bad_usage_file_is_one_clear_error(

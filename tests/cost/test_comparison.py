@@ -62,6 +62,37 @@ def test_nat_design_without_s3_gateway_pays_for_image_layers() -> None:
     assert sum(i.monthly_usd for i in layers) == pytest.approx(3 * 10 * 1.0 * 0.045)
 
 
+@pytest.mark.parametrize("nat_keeps_s3_gateway", [True, False])
+def test_break_even_holds_for_a_stack_without_an_s3_gateway(nat_keeps_s3_gateway: bool) -> None:
+    """Layers reach S3 through an S3 *interface* endpoint ($0.01/GB): the break-even must count them on both sides."""
+    nets = subnets(3)
+    ids = [s.id for s in nets]
+    endpoints = [interface_endpoint(name, ids) for name in (*SERVICES, "s3")]
+
+    def priced(usage: UsageAssumptions) -> CostEstimate:
+        return estimate_cost(graph(*nets, *fargate(tasks=3, subnet_ids=tuple(ids)), *endpoints), usage)
+
+    layers = {"deploys_per_month": 30, "image_size_gb": 2.0, "nat_design_keeps_s3_gateway": nat_keeps_s3_gateway}
+    est = priced(UsageAssumptions(**layers))
+    layer_items = [i for i in est.line_items if i.what.startswith("image layers")]
+    assert [i.unit_price for i in layer_items] == [0.01]  # declared: S3 interface endpoint
+    for key in ("nat_per_az", "nat_single"):
+        point = {b.nat_design: b for b in est.comparison.break_even}[key]
+        assert point.break_even_gb is not None
+        # Priced at exactly that volume of logs (layers unchanged), the declared and NAT designs cost the same.
+        at = priced(
+            UsageAssumptions(container_log_gb_per_task=point.break_even_gb / 3, aws_api_gb_per_task=0, **layers)
+        )
+        totals = _totals(at)
+        if point.break_even_gb > 0:
+            assert totals["declared"] == pytest.approx(totals[key])
+        else:
+            assert totals["declared"] <= totals[key]
+    # 8 + 1 endpoints x 3 AZs against one NAT: the endpoints need traffic to catch up.
+    single = {b.nat_design: b for b in est.comparison.break_even}["nat_single"]
+    assert single.break_even_gb is not None and single.break_even_gb > 0
+
+
 def test_claims_verdicts() -> None:
     claims = {c.claim: c.verdict for c in _three_az_stack(UsageAssumptions()).claims}
     assert claims["VPC Endpoint: ~$0.01/hour per endpoint"] == "partly holds"

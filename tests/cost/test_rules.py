@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
+import ast
+from pathlib import Path
 
-from secure_ecs.cost import CostEstimate, UsageAssumptions, estimate_cost
+import pytest
+from pydantic import ValidationError
+
+from secure_ecs.cost import CostEstimate, UsageAssumptions, estimate_cost, rules
+from secure_ecs.offline.graph import UNKNOWN, CapturedResource
 from tests.cost.graphs import fargate, graph, interface_endpoint, res, s3_gateway, subnets
 
 H = 730.0
@@ -75,15 +80,28 @@ def test_alb_hours_ips_lcus_and_egress() -> None:
         "alb",
         {"loadBalancerType": "application", "internal": False, "subnets": ["a", "b"]},
     )
-    usage = UsageAssumptions(requests_per_month=10_000_000, request_response_kb=100, requests_per_connection=10)
+    usage = UsageAssumptions(requests_per_month=10_000_000, request_kb=10, response_kb=90, requests_per_connection=10)
     est = estimate_cost(graph(*subnets(1), alb), usage)
     assert _sum(est, "alb", "ALB hours") == pytest.approx(H * 0.0225)
     assert _sum(est, "alb", "public IPv4") == pytest.approx(2 * H * 0.005)
-    gigabytes = 10_000_000 * 100 / 1024 / 1024
+    processed = 10_000_000 * (10 + 90) / 1024 / 1024  # both directions count for LCUs
     # Bytes dominate: gigabytes/h processed vs (1e7/10 connections / seconds) / 25.
-    assert gigabytes / H > 10_000_000 / 10 / (H * 3600) / 25
-    assert _sum(est, "alb", "LCU") == pytest.approx(gigabytes / H * H * 0.008)
-    assert _sum(est, "alb", "internet") == pytest.approx(gigabytes * 0.09)
+    assert processed / H > 10_000_000 / 10 / (H * 3600) / 25
+    assert _sum(est, "alb", "LCU") == pytest.approx(processed / H * H * 0.008)
+    # Only responses leave AWS: inbound request bytes are free.
+    assert _sum(est, "alb", "internet") == pytest.approx(10_000_000 * 90 / 1024 / 1024 * 0.09)
+
+
+def test_alb_request_and_response_defaults_keep_20_kb_processed() -> None:
+    usage = UsageAssumptions()
+    assert usage.request_kb + usage.response_kb == pytest.approx(20.0)
+    assert usage.processed_kb_per_request == pytest.approx(20.0)
+    assert usage.response_kb < 20.0
+
+
+def test_old_request_response_kb_names_its_replacement() -> None:
+    with pytest.raises(ValidationError, match="request_kb and response_kb"):
+        UsageAssumptions.model_validate({"request_response_kb": 20})
 
 
 def test_internal_alb_has_no_public_ips_and_nlb_is_not_priced() -> None:
@@ -125,6 +143,65 @@ def test_rds_other_engines_and_classes_are_listed_not_priced() -> None:
     assert "mysql" in reasons["mysql"]
     assert "db.x9.huge" in reasons["odd"]
     assert _sum(est, "odd", "storage") == pytest.approx(10 * 0.115)  # what is known is still priced
+
+
+def _db(name: str, **inputs: object) -> CapturedResource:
+    return res("aws:rds/instance:Instance", name, {"engine": "postgres", "instanceClass": "db.m6g.large", **inputs})
+
+
+@pytest.mark.parametrize(("multi_az", "copies"), [(False, 1), (True, 2)])
+def test_rds_io1_prices_storage_and_every_provisioned_iops(multi_az: bool, copies: int) -> None:
+    db = _db("db", multiAz=multi_az, allocatedStorage=200, storageType="io1", iops=5000)
+    est = estimate_cost(graph(*subnets(1), db), QUIET)
+    assert _sum(est, "db", "io1 storage") == pytest.approx(200 * copies * 0.125)
+    assert _sum(est, "db", "provisioned IOPS") == pytest.approx(5000 * copies * 0.10)
+    assert not est.not_priced
+
+
+def test_rds_iops_alone_means_io1_and_unknown_iops_is_listed() -> None:
+    implied = _db("implied", allocatedStorage=100, iops=1000)
+    unknown = _db("unknown", allocatedStorage=100, storageType="io1", iops=UNKNOWN)
+    est = estimate_cost(graph(*subnets(1), implied, unknown), QUIET)
+    assert _sum(est, "implied", "provisioned IOPS") == pytest.approx(1000 * 0.10)
+    reasons = {u.resource.rsplit("::", 1)[-1]: u.reason for u in est.not_priced}
+    assert "IOPS" in reasons["unknown"] and "implied" not in reasons
+    assert _sum(est, "unknown", "io1 storage") == pytest.approx(100 * 0.125)  # what is known is still priced
+
+
+@pytest.mark.parametrize(
+    ("storage", "inputs", "listed"),
+    [
+        (100, {}, None),
+        (100, {"iops": 3000, "storageThroughput": 125}, None),  # the baseline below 400 GB
+        (400, {"iops": 12000, "storageThroughput": 500}, None),  # the baseline from 400 GB
+        (500, {"iops": 15000}, "3000 IOPS above the 12000 included"),
+        (500, {"storageThroughput": 750}, "250 MiB/s above the 500 included"),
+        (100, {"iops": 4000}, "1000 IOPS above the 3000 included"),
+    ],
+)
+def test_rds_gp3_above_the_baseline_is_listed_not_priced(
+    storage: int, inputs: dict[str, int], listed: str | None
+) -> None:
+    db = _db("db", allocatedStorage=storage, storageType="gp3", **inputs)
+    est = estimate_cost(graph(*subnets(1), db), QUIET)
+    assert _sum(est, "db", "gp3 storage") == pytest.approx(storage * 0.115)
+    reasons = [u.reason for u in est.not_priced]
+    if listed is None:
+        assert reasons == []
+    else:
+        assert len(reasons) == 1 and listed in reasons[0]
+
+
+def test_no_charge_table_names_each_type_once() -> None:
+    source = Path(rules.__file__).read_text()
+    table = next(
+        node.value
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.target.id == "NO_CHARGE"
+    )
+    assert isinstance(table, ast.Dict)
+    keys = [k.value if isinstance(k, ast.Constant) else getattr(rules, ast.unparse(k)) for k in table.keys if k]
+    assert len(keys) == len(set(keys)) == len(rules.NO_CHARGE)
 
 
 def test_log_groups_ingestion_and_storage() -> None:
