@@ -1,5 +1,8 @@
 """Locations the tests share."""
 
-from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from secure_ecs import PROJECT_POLICY_PACK, PROJECT_ROOT
+
+REPO_ROOT = PROJECT_ROOT
+PACK_DIR = PROJECT_POLICY_PACK
+CONFIG_DIR = PACK_DIR / "config"

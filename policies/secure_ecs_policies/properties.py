@@ -77,10 +77,6 @@ def items(value: Any) -> list[Any]:
     return [lookup(value, index) for index in range(len(value))]
 
 
-def keys(value: Any) -> list[str]:
-    return [key for key in value if isinstance(key, str)] if isinstance(value, Mapping) else []
-
-
 def is_true(value: Any) -> bool:
     """True for a boolean true, also when it arrives as the string "true"."""
     if isinstance(value, str):

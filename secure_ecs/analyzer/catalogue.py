@@ -12,10 +12,9 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
+from secure_ecs import PROJECT_POLICY_PACK
 from secure_ecs.analyzer.client import AnalyzerClient
 from secure_ecs.analyzer.diagnostics import PolicyDescriptor
-
-DEFAULT_PACK = Path(__file__).resolve().parents[2] / "policies"
 
 
 def _cell(value: str) -> str:
@@ -46,7 +45,7 @@ def render_policy_table(policies: Iterable[PolicyDescriptor]) -> str:
     return "\n".join(rows) + "\n"
 
 
-def policy_catalogue_markdown(pack_dir: Path = DEFAULT_PACK) -> str:
+def policy_catalogue_markdown(pack_dir: Path = PROJECT_POLICY_PACK) -> str:
     """Start the pack at ``pack_dir`` and render its policies as a Markdown table."""
     with AnalyzerClient(pack_dir) as pack:
         return render_policy_table(pack.info().policies)
@@ -54,7 +53,7 @@ def policy_catalogue_markdown(pack_dir: Path = DEFAULT_PACK) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    sys.stdout.write(policy_catalogue_markdown(Path(args[0]) if args else DEFAULT_PACK))
+    sys.stdout.write(policy_catalogue_markdown(Path(args[0]) if args else PROJECT_POLICY_PACK))
     return 0
 
 

@@ -9,12 +9,10 @@ from typing import Any
 from google.protobuf import struct_pb2
 from pulumi.runtime.proto import analyzer_pb2
 
-from secure_ecs.offline.graph import CapturedResource, ResourceGraph
+from secure_ecs.offline.graph import PROVIDER_TYPE_PREFIX, STACK_TYPE, CapturedResource, ResourceGraph
 
 GraphIndex = Mapping[str, CapturedResource]
 
-STACK_TYPE = "pulumi:pulumi:Stack"
-PROVIDER_TYPE_PREFIX = "pulumi:providers:"
 DEFAULT_PROVIDER_NAME = "default"
 
 
@@ -118,7 +116,7 @@ def has_provider(resource: CapturedResource) -> bool:
     Custom resources (other than providers) and remote components are served by a provider; local
     components, providers and the stack carry no provider reference, so the engine sends none.
     """
-    return (resource.custom or resource.remote) and not resource.type.startswith(PROVIDER_TYPE_PREFIX)
+    return (resource.custom or resource.remote) and not resource.is_provider
 
 
 def analyze_request(
@@ -207,4 +205,4 @@ def analyze_stack_request(graph: ResourceGraph) -> analyzer_pb2.AnalyzeStackRequ
 
 def is_analyzed_per_resource(resource: CapturedResource) -> bool:
     """The engine runs resource policies on custom resources, not on components or providers."""
-    return resource.custom and not resource.type.startswith(PROVIDER_TYPE_PREFIX)
+    return resource.is_infrastructure

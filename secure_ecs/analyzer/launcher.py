@@ -65,11 +65,6 @@ def read_pack_runtime(pack_dir: Path) -> PackRuntime:
     raise PackStartError(f"{manifest}: `runtime` must be a name or a mapping with `name`, not {runtime!r}")
 
 
-def pack_runtime(pack_dir: Path) -> str:
-    """``python`` or ``nodejs`` (or whatever else the pack names), from PulumiPolicy.yaml."""
-    return read_pack_runtime(pack_dir).name
-
-
 def pack_python(pack_dir: Path, runtime: PackRuntime, python: str = sys.executable) -> str:
     """The interpreter for a Python pack, chosen as the Pulumi CLI chooses it.
 

@@ -14,7 +14,7 @@ from secure_ecs.offline.graph import CapturedResource, ResourceGraph
 
 def _is_logical(resource: CapturedResource) -> bool:
     """Components and providers are bookkeeping, not billable infrastructure."""
-    return not resource.custom or resource.type.startswith("pulumi:providers:")
+    return not resource.is_infrastructure
 
 
 def estimate_cost(

@@ -83,10 +83,6 @@ class EmulatedAccount:
         if not self.aws.is_active:
             self._completed_default_vpcs.clear()  # the account's data was just reset
 
-    @classmethod
-    def supported_tokens(cls) -> list[str]:
-        return sorted(_HANDLERS)
-
     def answer(self, token: str, args: dict[str, Any]) -> dict[str, Any]:
         handler = _HANDLERS.get(token)
         if handler is None:

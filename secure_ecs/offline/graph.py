@@ -12,6 +12,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+PROVIDER_TYPE_PREFIX = "pulumi:providers:"
+STACK_TYPE = "pulumi:pulumi:Stack"
+
 # The engine's wire sentinel for "computed, not known during preview" (pulumi.runtime.rpc.UNKNOWN).
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 
@@ -57,10 +60,13 @@ class CapturedResource:
     """A remote component (built by its provider's Construct, e.g. ``awsx:ecr:Image``)."""
 
     @property
-    def component_path(self) -> tuple[str, ...]:
-        """Types of the ancestors encoded in the URN, outermost first (stack excluded)."""
-        qualified = self.urn.split("::")[2]
-        return tuple(qualified.split("$")[1:-1]) if "$" in qualified else ()
+    def is_provider(self) -> bool:
+        return self.type.startswith(PROVIDER_TYPE_PREFIX)
+
+    @property
+    def is_infrastructure(self) -> bool:
+        """A resource a provider creates in the cloud: custom, and not a provider itself."""
+        return self.custom and not self.is_provider
 
 
 @dataclass(frozen=True)
@@ -86,6 +92,3 @@ class ResourceGraph:
 
     def of_type(self, type_token: str) -> list[CapturedResource]:
         return [r for r in self.resources if r.type == type_token]
-
-    def children_of(self, urn: str) -> list[CapturedResource]:
-        return [r for r in self.resources if r.parent == urn]

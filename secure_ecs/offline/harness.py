@@ -23,14 +23,13 @@ import pulumi.runtime
 from pulumi.runtime.settings import SETTINGS
 from pulumi.runtime.stack import wait_for_rpcs
 
+from secure_ecs import PROJECT_ROOT
 from secure_ecs.offline.account import default_responder
 from secure_ecs.offline.attributes import AccountContext, computed_attributes
 from secure_ecs.offline.graph import ResourceGraph
 from secure_ecs.offline.invokes import InvokeResponder
 from secure_ecs.offline.monitor import CapturingMonitor
 from secure_ecs.offline.stack_files import StackSettings, read_program_location, read_stack_settings
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 class ProgramError(Exception):
@@ -180,7 +179,7 @@ def run_program(
     return run_function(program, settings, responder, account, _program_environment(source_dir))
 
 
-def run_stack(stack: str, project_dir: Path = REPO_ROOT, responder: InvokeResponder | None = None) -> ResourceGraph:
+def run_stack(stack: str, project_dir: Path = PROJECT_ROOT, responder: InvokeResponder | None = None) -> ResourceGraph:
     """Run one of a project's stacks with its `Pulumi.<stack>.yaml` config."""
     return run_program(project_dir, read_stack_settings(project_dir, stack), responder)
 

@@ -9,9 +9,7 @@ from google.protobuf import json_format
 from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockMonitor
 
-from secure_ecs.offline.graph import CapturedResource, ResourceOptions
-
-STACK_TYPE = "pulumi:pulumi:Stack"
+from secure_ecs.offline.graph import STACK_TYPE, CapturedResource, ResourceOptions
 
 
 def _plain(struct: Any) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from secure_ecs import PROJECT_POLICY_PACK
 from secure_ecs.offline.stack_files import StackFileError
 from secure_ecs.plan.errors import explain
 from secure_ecs.plan.outputs import REPORTS, write_reports
@@ -19,8 +20,6 @@ from secure_ecs.plan.summary import summary_renderable
 EXIT_ERROR = 2
 DEFAULT_STACK = "dev"
 STACK_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]*")
-# The repository this package was installed from (an editable install or a checkout).
-PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 
 
 def add_plan_parser(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -72,7 +71,7 @@ def _source_root(program_dir: Path) -> Path:
 
 def _default_pack(program: Path) -> Path:
     """The program's own `policies/` pack if it has one, else this project's."""
-    candidates = [program / "policies", PACKAGE_ROOT / "policies"]
+    candidates = [program / "policies", PROJECT_POLICY_PACK]
     return next((c for c in candidates if (c / "PulumiPolicy.yaml").is_file()), candidates[-1])
 
 

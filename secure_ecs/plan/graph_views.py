@@ -4,17 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from secure_ecs.offline.graph import CapturedResource, ResourceGraph
-
-STACK_TYPE = "pulumi:pulumi:Stack"
+from secure_ecs.offline.graph import STACK_TYPE, CapturedResource, ResourceGraph
 
 
 def is_component(resource: CapturedResource) -> bool:
     return not resource.custom and resource.type != STACK_TYPE
-
-
-def is_provider(resource: CapturedResource) -> bool:
-    return resource.type.startswith("pulumi:providers:")
 
 
 def owning_component(resource: CapturedResource, index: Mapping[str, CapturedResource]) -> CapturedResource | None:
@@ -39,7 +33,7 @@ def resources_by_component(graph: ResourceGraph) -> dict[str, list[CapturedResou
         if is_component(resource):
             grouped.setdefault(resource.urn, [])
     for resource in graph:
-        if resource.custom and not is_provider(resource):
+        if resource.is_infrastructure:
             owner = owning_component(resource, index)
             grouped.setdefault(owner.urn if owner else "", []).append(resource)
     return grouped

@@ -15,7 +15,7 @@ from secure_ecs.analyzer.convert import plain
 from secure_ecs.cost import load_schema as load_cost_schema
 from secure_ecs.cost import to_json
 from secure_ecs.offline.graph import CapturedResource
-from secure_ecs.plan.graph_views import is_component, is_provider, owning_component
+from secure_ecs.plan.graph_views import is_component, owning_component
 from secure_ecs.plan.model import PlanResult, SourceLocation, tool_version
 
 SCHEMA_VERSION = "1.1.0"
@@ -35,7 +35,7 @@ def _location(result: PlanResult, location: SourceLocation | None) -> dict[str, 
 
 
 def _kind(resource: CapturedResource) -> str:
-    if is_provider(resource):
+    if resource.is_provider:
         return "provider"
     return "component" if is_component(resource) else "custom"
 
@@ -120,7 +120,7 @@ def plan_document(result: PlanResult) -> dict[str, Any]:
         "summary": {
             "passed": mandatory == 0,
             "exitCode": result.exit_code,
-            "resources": sum(1 for r in graph if r.custom and not is_provider(r)),
+            "resources": sum(1 for r in graph if r.is_infrastructure),
             "components": sum(1 for r in graph if is_component(r)),
             "violations": len(diagnostics),
             "mandatoryViolations": mandatory,

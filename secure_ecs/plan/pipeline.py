@@ -17,7 +17,6 @@ from pathlib import Path
 
 from secure_ecs.analyzer import AnalyzerClient
 from secure_ecs.cost import AmbiguousRegionError, CostEstimate, UnsupportedRegionError, estimate_cost
-from secure_ecs.offline.account import EmulatedAccount, default_responder
 from secure_ecs.offline.graph import ResourceGraph
 from secure_ecs.offline.harness import run_program
 from secure_ecs.offline.stack_files import StackSettings, read_stack_settings
@@ -58,9 +57,8 @@ def _packs_starting(pack_dirs: Sequence[Path]) -> Iterator[list[tuple[AnalyzerCl
 def capture_graph(program_dir: Path, settings: StackSettings) -> tuple[ResourceGraph, DeclarationRecorder]:
     """Run the program against the emulated account, recording where each resource is declared."""
     recorder = DeclarationRecorder(program_dir)
-    account: EmulatedAccount = default_responder(settings)
-    with account, recorder.recording():
-        graph = run_program(program_dir, settings, account)
+    with recorder.recording():  # the harness keeps the emulated account on for the whole run
+        graph = run_program(program_dir, settings)
     return graph, recorder
 
 

@@ -22,7 +22,7 @@ _ENFORCEMENT_STYLES = {"mandatory": "bold red", "remediate": "bold red", "adviso
 
 def _header(result: PlanResult) -> Text:
     graph = result.graph
-    custom = sum(1 for r in graph if r.custom and not r.type.startswith("pulumi:providers:"))
+    custom = sum(1 for r in graph if r.is_infrastructure)
     packs = ", ".join(f"{p.info.name} {p.info.version}" for p in result.packs) or "none"
     return Text.assemble(
         ("secure-ecs plan", "bold"),

@@ -13,7 +13,6 @@ from secure_ecs.cli import main
 HERE = Path(__file__).resolve().parent
 PROGRAMS = HERE / "programs"
 PACKS = HERE / "packs"
-REPO_ROOT = HERE.parents[1]
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,8 @@ import time
 from pathlib import Path
 from typing import Final
 
-REPO_ROOT: Final = Path(__file__).resolve().parents[2]
+from tests.paths import REPO_ROOT
+
 CACHE_DIR: Final = REPO_ROOT / "build" / "node-packs"
 NODE_HOST: Final = Path("node_modules/@pulumi/pulumi/cmd/run-policy-pack")
 MIN_NODE_MAJOR: Final = 20

@@ -7,7 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.plan.conftest import PROGRAMS, REPO_ROOT
+from tests.paths import REPO_ROOT
+from tests.plan.conftest import PROGRAMS
 
 
 def _command() -> list[str]:

@@ -23,7 +23,8 @@ from pulumi.runtime.proto import analyzer_pb2
 from secure_ecs.analyzer import AnalyzerClient, Diagnostic
 from secure_ecs.cli import main
 from secure_ecs.offline.graph import CapturedResource
-from tests.plan.conftest import PACKS, PROGRAMS, REPO_ROOT
+from tests.paths import REPO_ROOT
+from tests.plan.conftest import PACKS, PROGRAMS
 from tests.plan.node_support import NodeSupportError, installed_pack, require_node
 from tests.policies.builders import graph, resource
 

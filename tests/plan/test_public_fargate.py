@@ -12,7 +12,8 @@ import pytest
 
 from secure_ecs.cli import main
 from secure_ecs.plan.json_report import load_schema
-from tests.plan.conftest import PROGRAMS, REPO_ROOT
+from tests.paths import REPO_ROOT
+from tests.plan.conftest import PROGRAMS
 
 SARIF_SCHEMA = Path(__file__).with_name("schemas") / "sarif-schema-2.1.0.json"
 PROGRAM = PROGRAMS / "public_fargate"

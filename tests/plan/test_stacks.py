@@ -11,7 +11,7 @@ import pytest
 
 from secure_ecs.cli import main
 from secure_ecs.plan.json_report import load_schema
-from tests.plan.conftest import REPO_ROOT
+from tests.paths import REPO_ROOT
 
 SARIF_SCHEMA = json.loads((Path(__file__).with_name("schemas") / "sarif-schema-2.1.0.json").read_text())
 NODE = re.compile(r'^\s*(?!subgraph)(\w+)[\[\(\{]+"([^":]+): ([^"]+)"')

@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-PACK_DIR = REPO_ROOT / "policies"
-CONFIG_DIR = PACK_DIR / "config"
+import pytest
 
-# From a bare checkout neither the project nor the rules package is installed: use the source folders.
-for _source in (REPO_ROOT, PACK_DIR):
-    if str(_source) not in sys.path:
-        sys.path.append(str(_source))
-
-import pytest  # noqa: E402
-
-from secure_ecs.analyzer import AnalyzerClient  # noqa: E402
+from secure_ecs.analyzer import AnalyzerClient
+from tests.paths import CONFIG_DIR, PACK_DIR
 
 REMEDIATING = ("ecs-service-no-public-ip", "alb-drop-invalid-headers", "ecr-scan-on-push")
 

@@ -13,8 +13,8 @@ from secure_ecs.analyzer import AnalyzerCallError, AnalyzerClient, PackStartErro
 from secure_ecs.analyzer.convert import analyze_request, analyze_stack_request, index_graph
 from secure_ecs.analyzer.launcher import pack_command
 from secure_ecs_policies import ALL_POLICIES, POLICY_METADATA, tokens
+from tests.paths import CONFIG_DIR, PACK_DIR
 from tests.policies.builders import graph, resource
-from tests.policies.conftest import CONFIG_DIR, PACK_DIR
 
 
 def test_info_describes_every_policy_with_its_metadata(default_pack: AnalyzerClient) -> None:
