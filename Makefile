@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Checkov pins boto3 and networkx below the project's versions, so it gets a virtualenv of its own.
+CHECKOV_VERSION := 3.3.30
+CHECKOV_VENV ?= .venv-checkov
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed-$(CHECKOV_VERSION)
 
 .PHONY: plan test lint bench clean
 
@@ -13,6 +17,11 @@ $(STAMP): pyproject.toml policies/requirements.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $(STAMP)
 
+$(CHECKOV_STAMP):
+	@test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check 'checkov==$(CHECKOV_VERSION)'
+	@touch $(CHECKOV_STAMP)
+
 plan: $(STAMP)
 	$(BIN)/secure-ecs plan --stack dev
 
@@ -22,13 +31,14 @@ lint: $(STAMP)
 	$(BIN)/mypy policies/__main__.py
 	$(BIN)/mypy provider/__main__.py
 
-test: lint
-	$(BIN)/pytest -q
+test: lint $(CHECKOV_STAMP)
+	SECURE_ECS_CHECKOV=$(CHECKOV_VENV)/bin/checkov $(BIN)/pytest -q
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_plan.py
 	$(BIN)/python benchmarks/bench_policies.py
 	$(BIN)/python benchmarks/bench_cost.py
+	$(BIN)/python benchmarks/bench_tfplan.py
 
 clean:
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache

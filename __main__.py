@@ -1,146 +1,87 @@
 """secure-ecs: internet -> ALB (public subnets) -> Fargate tasks (private subnets, no public IPs)
 -> RDS (isolated subnets), with ECR, S3 and CloudWatch Logs reached through VPC endpoints.
 
-The stack's `secure-ecs:` config is read and validated once, before any resource is declared.
+Each `secure-ecs:<section>` of the stack config holds one component's own arguments (validated by the
+component's checks before anything is declared); this file only wires the components together.
 """
 
 from __future__ import annotations
 
 import pulumi
+import pulumi_aws as aws
 
-from components import (
-    EndpointSet,
-    HardenedAlb,
-    HardenedAlbArgs,
-    PrivateDatabase,
-    PrivateDatabaseArgs,
-    PrivateNetwork,
-    PrivateNetworkArgs,
-    SecureFargateService,
-    SecureFargateServiceArgs,
-)
-from components.secret_reference import SecretReference
+from components import EndpointSet, HardenedAlb, PrivateDatabase, PrivateNetwork, SecureFargateService
 from secure_ecs.config import load_stack_config
+from secure_ecs.config.account import DeployTarget, check_deploy_target
 
 config = load_stack_config()
+check_deploy_target(config, DeployTarget(aws.get_caller_identity().account_id, aws.get_region().region))
 tags = {"secure-ecs:stack": pulumi.get_stack(), **config.tags}
 protect = config.protect_stateful
 
-network_args: PrivateNetworkArgs = {
-    "cidr_block": config.network.cidr,
-    "availability_zone_count": config.network.az_count,
-    "subnet_prefixes": config.network.subnet_prefixes.model_dump(),
-    "egress": config.network.egress,
-    "flow_log_retention_days": config.network.flow_log_retention_days,
-    "protect_stateful": protect,
-    "tags": tags,
-}
-if config.network.subnets is not None:
-    del network_args["subnet_prefixes"]
-    subnets = config.network.subnets
-    network_args["subnet_cidrs"] = {"public": subnets.public, "private": subnets.private, "data": subnets.data}
-network = PrivateNetwork("network", network_args)
-
-endpoint_azs = config.endpoints.az_count or config.network.az_count
+network = PrivateNetwork("network", config.network.to_args(tags=tags, protect_stateful=protect))
+# Interface endpoints are billed per AZ: a dev stack can keep them in one.
+endpoint_azs = config.endpoints.availability_zone_count or config.network.availability_zone_count
 endpoints = EndpointSet(
     "endpoints",
-    {
-        "vpc_id": network.vpc_id,
-        # Interface endpoints are billed per AZ: a dev stack can keep them in one.
-        "subnet_ids": [subnet.id for subnet in network.subnets["private"][:endpoint_azs]],
-        "route_table_ids": [table.id for table in network.private_route_tables],
-        "extra_services": config.interface_endpoint_services(),
-        "s3_bucket_names": config.endpoints.s3_buckets,
-        "restrict_to_account": config.endpoints.restrict_to_account,
-        "tags": tags,
-    },
+    config.endpoints.to_args(
+        extra_services=config.interface_endpoint_services(),
+        vpc_id=network.vpc_id,
+        subnet_ids=network.private_subnet_ids.apply(lambda ids: ids[:endpoint_azs]),
+        route_table_ids=network.private_route_table_ids,
+        tags=tags,
+    ),
 )
-
-alb_args: HardenedAlbArgs = {
-    "vpc_id": network.vpc_id,
-    "public_subnet_ids": network.public_subnet_ids,
-    "container_port": config.service.container_port,
-    "allow_http_only": config.alb.allow_http_only,
-    "ingress_cidrs": config.alb.ingress_cidrs,
-    "health_check_path": config.alb.health_check_path,
-    "enable_deletion_protection": protect,
-    "enable_waf": config.alb.waf.enabled,
-    "waf_rate_limit": config.alb.waf.rate_limit,
-    "waf_log_retention_days": config.alb.waf.log_retention_days,
-    "access_log_retention_days": config.alb.access_log_retention_days,
-    "protect_stateful": protect,
-    "tags": tags,
-}
-if config.alb.certificate_arn:
-    alb_args["certificate_arn"] = config.alb.certificate_arn
-alb = HardenedAlb("alb", alb_args)
-
-database: PrivateDatabase | None = None
-secrets: list[SecretReference] = [{"name": k, "value_from": v} for k, v in config.service.secrets.items()]
-environment: dict[str, pulumi.Input[str]] = dict(config.service.environment)
-service_args: SecureFargateServiceArgs = {
-    "vpc_id": network.vpc_id,
-    "subnet_ids": network.private_subnet_ids,
-    "alb_security_group_id": alb.security_group_id,
-    "target_group_arn": alb.target_group_arn,
-    "endpoint_security_group_id": endpoints.security_group_id,
-    "s3_prefix_list_id": endpoints.s3_prefix_list_id,
-    "container_port": config.service.container_port,
-    "cpu": config.service.cpu,
-    "memory": config.service.memory,
-    "user": config.service.user,
-    "readonly_root_filesystem": config.service.readonly_root_filesystem,
-    "health_check_path": config.alb.health_check_path,
-    "desired_count": config.service.desired_count,
-    "enable_execute_command": config.service.enable_execute_command,
-    "log_retention_days": config.service.log_retention_days,
-    "protect_stateful": protect,
-    "tags": tags,
-}
-if config.service.image:
-    service_args["image"] = config.service.image
-elif config.service.docker_context:
-    service_args["docker_context"] = config.service.docker_context
-if config.service.autoscaling:
-    service_args["min_count"] = config.service.autoscaling.min_count
-    service_args["max_count"] = config.service.autoscaling.max_count
-    service_args["cpu_target_utilization"] = float(config.service.autoscaling.cpu_target_percent)
-
+alb = HardenedAlb(
+    "alb",
+    config.alb.to_args(
+        vpc_id=network.vpc_id,
+        public_subnet_ids=network.public_subnet_ids,
+        container_port=config.service.container_port,
+        enable_deletion_protection=protect,
+        protect_stateful=protect,
+        tags=tags,
+    ),
+)
+database = None
+service_wiring = {}
 if config.database is not None:
-    database_args: PrivateDatabaseArgs = {
-        "vpc_id": network.vpc_id,
-        "subnet_ids": network.data_subnet_ids,
-        "engine_major_version": config.database.engine_major_version,
-        "instance_class": config.database.instance_class,
-        "allocated_storage_gb": config.database.allocated_storage_gb,
-        "db_name": config.database.database_name,
-        "port": config.database.port,
-        "multi_az": config.database.multi_az,
-        "backup_retention_days": config.database.backup_retention_days,
-        "deletion_protection": protect,
-        "log_retention_days": config.database.log_retention_days,
-        "tags": tags,
-    }
-    if config.database.max_allocated_storage_gb:
-        database_args["max_allocated_storage_gb"] = config.database.max_allocated_storage_gb
-    database = PrivateDatabase("database", database_args)
-    # The source document's advice made concrete: credentials come from Secrets Manager, never env vars.
-    secrets += database.secret_references()
-    environment.update(
-        DB_HOST=database.address,
-        DB_PORT=str(config.database.port),
-        DB_NAME=config.database.database_name,
+    database = PrivateDatabase(
+        "database",
+        config.database.to_args(
+            vpc_id=network.vpc_id, subnet_ids=network.data_subnet_ids, protect_stateful=protect, tags=tags
+        ),
     )
-    service_args["database_security_group_id"] = database.security_group_id
-    service_args["database_port"] = config.database.port
-    service_args["secret_kms_key_arns"] = [database.secret_kms_key_arn]
-service_args["environment"] = environment
-service_args["secrets"] = secrets
-service_args["secret_kms_key_arns"] = [
-    *config.service.secret_kms_key_arns,
-    *service_args.get("secret_kms_key_arns", []),
-]
-service = SecureFargateService("app", service_args)
+    # No password reaches the task: the master secret rotates every 7 days and a copy taken at task
+    # start would go stale. The app signs an IAM auth token with its task role per connection.
+    service_wiring = {
+        "environment": {
+            **(config.service.environment or {}),
+            "DB_HOST": database.address,
+            "DB_PORT": database.port.apply(str),
+            "DB_NAME": database.db_name,
+            "DB_USER": database.app_username,
+            "DB_AUTH_METHOD": "iam",
+        },
+        "database_security_group_id": database.security_group_id,
+        "database_port": database.port,
+        "database_connect_arns": [database.iam_user_arn],
+    }
+service = SecureFargateService(
+    "app",
+    config.service.to_args(
+        vpc_id=network.vpc_id,
+        subnet_ids=network.private_subnet_ids,
+        alb_security_group_id=alb.security_group_id,
+        target_group_arn=alb.target_group_arn,
+        endpoint_security_group_id=endpoints.security_group_id,
+        s3_prefix_list_id=endpoints.s3_prefix_list_id,
+        health_check_path=config.alb.health_check_path,
+        protect_stateful=protect,
+        tags=tags,
+        **service_wiring,
+    ),
+)
 
 # What `secure-ecs verify` and operators need after a deploy.
 pulumi.export("albUrl", alb.url)

@@ -6,6 +6,12 @@ Builds a synthetic stack by repeating the hand-built private Fargate stack used 
 tests until it has the requested number of resources, then measures pack start-up, Analyze per
 resource (one gRPC call each, as the engine makes them) and one AnalyzeStack over everything.
 If the offline harness can run the project's prod stack, that stack is timed too.
+
+pulumi-policy's Python runtime deserializes every resource's properties again for each policy it
+runs (per Analyze call for each resource policy, per AnalyzeStack for each stack policy), so the
+cost grows with the size of the catalogue whatever the rules do; the pack's entry point shares
+those reads within a call (`secure_ecs_policies.shared_reads`), the floor pack does not. ``--floor``
+also times a pack of as many policies that do nothing.
 """
 
 from __future__ import annotations
@@ -14,6 +20,8 @@ import argparse
 import dataclasses
 import statistics
 import sys
+import tempfile
+import textwrap
 import time
 from pathlib import Path
 
@@ -73,6 +81,34 @@ def _time_stack(pack: AnalyzerClient, label: str, stack: ResourceGraph, stack_ru
           f"{stack_runs} runs   ({findings_stack} findings)")
 
 
+def _write_floor_pack(folder: Path, resource_policies: int, stack_policies: int) -> Path:
+    """A pack with the given numbers of policies that judge nothing: the runtime's own cost."""
+    (folder / "PulumiPolicy.yaml").write_text("runtime: python\n")
+    (folder / "__main__.py").write_text(textwrap.dedent(f"""
+        from pulumi_policy import EnforcementLevel, PolicyPack, ResourceValidationPolicy, StackValidationPolicy
+
+        def nothing(args, report):
+            return None
+
+        PolicyPack("floor", [
+            *(ResourceValidationPolicy(f"resource-{{i}}", "does nothing", nothing) for i in range({resource_policies})),
+            *(StackValidationPolicy(f"stack-{{i}}", "does nothing", nothing) for i in range({stack_policies})),
+        ], enforcement_level=EnforcementLevel.MANDATORY)
+    """))
+    return folder
+
+
+def _time_floor(kinds: list[str], size: int, stack_runs: int) -> None:
+    stack_count = kinds.count("stack")
+    resource_count = len(kinds) - stack_count
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = _write_floor_pack(Path(scratch), resource_count, stack_count)
+        with AnalyzerClient(folder, call_timeout=300.0) as floor:
+            floor.configure()
+            _time_stack(floor, f"floor: {resource_count} resource + {stack_count} stack policies that do nothing",
+                        synthetic_stack(size), stack_runs)
+
+
 def _harness_prod_stack() -> ResourceGraph | None:
     try:
         from secure_ecs.offline.harness import run_stack
@@ -88,19 +124,23 @@ def main() -> int:
     parser.add_argument("--resources", type=int, default=10_000)
     parser.add_argument("--config", default="prod", help="policies/config/<name>.json")
     parser.add_argument("--stack-runs", type=int, default=3)
+    parser.add_argument("--floor", action="store_true", help="also time a pack of as many no-op policies")
     options = parser.parse_args()
 
     started = time.perf_counter()
     with AnalyzerClient(REPO_ROOT / "policies", call_timeout=300.0) as pack:
         info = pack.info()
         pack.configure(config_file=REPO_ROOT / "policies" / "config" / f"{options.config}.json")
-        print(f"pack {info.name} ({len(info.policies)} policies) started and configured in "
-              f"{time.perf_counter() - started:.2f} s")
+        kinds = [p.policy_type for p in info.policies]
+        print(f"pack {info.name} ({len(kinds)} policies: {kinds.count('resource')} resource, "
+              f"{kinds.count('stack')} stack) started and configured in {time.perf_counter() - started:.2f} s")
         prod = _harness_prod_stack()
         if prod is not None:
             _time_stack(pack, "prod stack (offline harness)", prod, options.stack_runs)
         _time_stack(pack, "hand-built Fargate stack", fargate_stack(), options.stack_runs)
         _time_stack(pack, "synthetic stack", synthetic_stack(options.resources), options.stack_runs)
+    if options.floor:
+        _time_floor(kinds, options.resources, options.stack_runs)
     return 0
 
 

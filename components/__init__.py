@@ -2,13 +2,19 @@
 
 import pulumi
 
-from components.alb import HardenedAlb, HardenedAlbArgs
+from components.alb import HardenedAlb, HardenedAlbArgs, WafArgs
 from components.database import PrivateDatabase, PrivateDatabaseArgs
 from components.endpoints import EndpointSet, EndpointSetArgs
 from components.errors import ComponentArgumentError
-from components.fargate_service import SecureFargateService, SecureFargateServiceArgs
-from components.network import PrivateNetwork, PrivateNetworkArgs
-from components.secret_reference import SecretReference, json_key_reference
+from components.fargate_service import (
+    AutoscalingArgs,
+    ContainerInsights,
+    CpuArchitecture,
+    SecureFargateService,
+    SecureFargateServiceArgs,
+)
+from components.network import Egress, PrivateNetwork, PrivateNetworkArgs, SubnetCidrs, SubnetPrefixes
+from components.secret_reference import json_key_reference
 
 PACKAGE_NAME = "secure-ecs"
 """Package part of every component's type token (`secure-ecs:index:<ClassName>`)."""
@@ -25,7 +31,11 @@ __all__ = [
     "COMPONENTS",
     "PACKAGE_NAME",
     "PACKAGE_VERSION",
+    "AutoscalingArgs",
     "ComponentArgumentError",
+    "ContainerInsights",
+    "CpuArchitecture",
+    "Egress",
     "EndpointSet",
     "EndpointSetArgs",
     "HardenedAlb",
@@ -34,8 +44,10 @@ __all__ = [
     "PrivateDatabaseArgs",
     "PrivateNetwork",
     "PrivateNetworkArgs",
-    "SecretReference",
     "SecureFargateService",
     "SecureFargateServiceArgs",
+    "SubnetCidrs",
+    "SubnetPrefixes",
+    "WafArgs",
     "json_key_reference",
 ]

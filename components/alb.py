@@ -4,9 +4,7 @@ An application load balancer in the public subnets with TLS 1.3, HTTP only as a 
 strict header handling, access logs to a locked-down bucket and a WAF web ACL in front.
 """
 
-
-import ipaddress
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Required, TypedDict
 
 import pulumi
@@ -15,11 +13,12 @@ import pulumi_aws as aws
 from components.aws_context import AwsContext, current_aws_context
 from components.elb_log_delivery import access_log_bucket_policy
 from components.encryption import customer_managed_key
-from components.errors import ComponentArgumentError
 from components.log_group import encrypted_log_group
+from components.naming import require_auto_name_room
 from components.security_group_pairing import rule_free_security_group
-from components.validation import require_bool, require_http_path, require_int, require_log_retention
-from components.waf_rules import web_acl_rules
+from components.spec import Arg, ArgSpec
+from components.validation import PORT_RANGE, http_path, ipv4_cidrs, log_retention
+from components.waf_rules import waf_log_delivery_policy, web_acl_rules
 
 COMPONENT = "HardenedAlb"
 HTTP_PORT = 80
@@ -28,77 +27,129 @@ DEFAULT_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 ACCESS_LOG_PREFIX = "alb"
 # Headers that carry credentials are never written to WAF logs.
 REDACTED_HEADERS = ("authorization", "cookie")
+# Auto-named children and their AWS name limits (a load balancer or target group name is at most 32).
+AUTO_NAMED_CHILDREN = {
+    "-alb": "aws:lb/loadBalancer:LoadBalancer",
+    "-tg": "aws:lb/targetGroup:TargetGroup",
+    "-access-logs": "aws:s3/bucket:Bucket",
+    "-waf": "aws:wafv2/webAcl:WebAcl",
+}
+# The provider retries the first association for 5 minutes; WAF can take longer to see a new ALB.
+WAF_ASSOCIATION_CREATE_TIMEOUT = "15m"
+
+
+class WafArgs(TypedDict, total=False):
+    """The WAFv2 web ACL in front of the load balancer."""
+
+    enabled: bool
+    """Attach a web ACL (AWS managed rule groups and a per-IP rate limit); off only explicitly.
+    Default: true."""
+    rate_limit: pulumi.Input[int]
+    """Requests one client IP may send per 5 minutes before WAF blocks it. Default: 2000."""
+    block_anonymous_ips: bool
+    """Also block VPNs, proxies, Tor and hosting providers (AWS's anonymous IP list); off because it
+    blocks users behind corporate proxies and cloud-hosted clients. Default: false."""
+    log_retention_days: pulumi.Input[int]
+    """Days to keep WAF logs (a CloudWatch Logs retention period). Default: 90."""
 
 
 class HardenedAlbArgs(TypedDict, total=False):
     vpc_id: Required[pulumi.Input[str]]
-    """VPC of the load balancer and its target group."""
+    """VPC of the load balancer and its target group. Required."""
     public_subnet_ids: Required[pulumi.Input[Sequence[pulumi.Input[str]]]]
-    """Public subnets (at least two AZs) the load balancer's nodes live in."""
-    container_port: int
-    """Port the targets (the service's containers) listen on. Default 8080."""
+    """Public subnets (at least two AZs) the load balancer's nodes live in. Required."""
+    container_port: pulumi.Input[int]
+    """Port the targets (the service's containers) listen on. Default: 8080."""
     certificate_arn: pulumi.Input[str]
-    """ACM certificate for the HTTPS listener. Default none: then `allow_http_only` must be true."""
+    """ACM certificate for the HTTPS listener (HTTP then only redirects). Default: none, and then
+    `allow_http_only` must be true."""
     allow_http_only: bool
-    """Serve plain HTTP without a certificate (development without a domain only). Default false."""
-    ssl_policy: str
-    """TLS policy of the HTTPS listener; must be a TLS 1.3 policy. Default
-    "ELBSecurityPolicy-TLS13-1-2-2021-06"."""
+    """Serve plain HTTP without a certificate: only for a development stack without a domain.
+    Default: false."""
+    ssl_policy: pulumi.Input[str]
+    """TLS policy of the HTTPS listener; must be a TLS 1.3 policy.
+    Default: "ELBSecurityPolicy-TLS13-1-2-2021-06"."""
     ingress_cidrs: Sequence[str]
-    """Client networks admitted on 80/443 (IPv4 or IPv6 CIDRs). Default ["0.0.0.0/0"]."""
-    health_check_path: str
-    """Path the target group probes. Default "/api/health"."""
-    health_check_matcher: str
-    """HTTP codes that count as healthy. Default "200"."""
-    deregistration_delay_seconds: int
-    """Seconds in-flight requests get before a target is removed. Default 30."""
-    idle_timeout_seconds: int
-    """Connection idle timeout. Default 60."""
-    enable_deletion_protection: bool
-    """AWS-side deletion protection of the load balancer. Default true."""
-    enable_waf: bool
-    """Put a WAFv2 web ACL in front of the load balancer. Default true; false only explicitly."""
-    waf_rate_limit: int
-    """Requests one client IP may send per 5 minutes before WAF blocks it. Default 1000."""
-    waf_log_retention_days: int
-    """Retention of the WAF log group. Default 90."""
-    access_log_retention_days: int
-    """Days access-log objects are kept. Default 90."""
+    """IPv4 client networks admitted on 80/443 (the load balancer is IPv4-only). Default: ["0.0.0.0/0"]."""
+    health_check_path: pulumi.Input[str]
+    """Path the target group probes. Default: "/api/health"."""
+    health_check_matcher: pulumi.Input[str]
+    """HTTP codes that count as healthy. Default: "200"."""
+    deregistration_delay_seconds: pulumi.Input[int]
+    """Seconds in-flight requests get before a target is removed. Default: 30."""
+    idle_timeout_seconds: pulumi.Input[int]
+    """Connection idle timeout in seconds. Default: 60."""
+    enable_deletion_protection: pulumi.Input[bool]
+    """AWS-side deletion protection of the load balancer. Default: true."""
+    waf: WafArgs
+    """Web application firewall settings. Default: on, rate limit 2000, logs kept 90 days."""
+    access_log_retention_days: pulumi.Input[int]
+    """Days access-log objects are kept, 1 to 3650. Default: 90."""
     protect_stateful: bool
-    """Keep the access-log bucket, WAF log group and key if the stack is destroyed. Default false."""
-    tags: pulumi.Input[dict[str, str]]
-    """Tags for every taggable resource. Default none."""
+    """Protect the access-log bucket, WAF log group and key: `pulumi destroy` refuses to delete them
+    (Pulumi `protect`), and a deliberate removal leaves them in AWS (retain on delete). Default: true."""
+    tags: pulumi.Input[Mapping[str, pulumi.Input[str]]]
+    """Tags for every taggable resource. Default: none."""
 
 
-def _reject(argument: str, value: Any, allowed: str) -> ComponentArgumentError:
-    return ComponentArgumentError(COMPONENT, argument, value, allowed)
+def _certificate(arn: object) -> str | None:
+    if isinstance(arn, str) and arn.startswith("arn:") and ":acm:" in arn:
+        return None
+    return "use the ARN of an ACM certificate (arn:aws:acm:<region>:<account>:certificate/<id>)"
 
 
-def _check_cidrs(cidrs: object) -> list[str]:
-    if isinstance(cidrs, str) or not isinstance(cidrs, Sequence) or not cidrs:
-        raise _reject("ingress_cidrs", cidrs, "use a non-empty list of CIDRs such as ['0.0.0.0/0']")
-    checked = []
-    for cidr in cidrs:
-        try:
-            checked.append(str(ipaddress.ip_network(cidr, strict=True)))
-        except (TypeError, ValueError):
-            raise _reject("ingress_cidrs", cidr, "each entry must be a network CIDR such as '203.0.113.0/24'") from None
-    return checked
-
-
-def _listener_mode(certificate_arn: object, allow_http_only: bool) -> bool:
-    """True for HTTPS (+ redirect), False for the explicit HTTP-only mode."""
-    if certificate_arn is not None and allow_http_only:
-        raise _reject("allow_http_only", True, "a certificate_arn is set, so HTTPS is served; remove allow_http_only")
-    if certificate_arn is None and not allow_http_only:
-        raise _reject(
+def _listener_rule(values: Mapping[str, Any]) -> tuple[str, Any, str] | None:
+    """HTTPS with a certificate, or plain HTTP only when asked for explicitly."""
+    certificate, http_only = values["certificate_arn"], values["allow_http_only"]
+    if certificate is not None and http_only:
+        return ("allow_http_only", True, "`certificate_arn` is set, so HTTPS is served; drop `allow_http_only`")
+    if certificate is None and not http_only:
+        return (
             "certificate_arn",
             None,
-            "give an ACM certificate ARN for HTTPS, or set allow_http_only=true to serve plain HTTP (development only)",
+            "give an ACM certificate ARN for HTTPS, or set `allow_http_only` to serve plain HTTP (development only)",
         )
-    if isinstance(certificate_arn, str) and not (certificate_arn.startswith("arn:") and ":acm:" in certificate_arn):
-        raise _reject("certificate_arn", certificate_arn, "use the ARN of an ACM certificate")
-    return certificate_arn is not None
+    return None
+
+
+WAF_SPEC = ArgSpec(
+    COMPONENT,
+    WafArgs,
+    {
+        "enabled": Arg(default=True),
+        # WAF's documented bounds for a rate-based rule's limit.
+        "rate_limit": Arg(default=2000, minimum=10, maximum=2_000_000_000),
+        "block_anonymous_ips": Arg(default=False),
+        "log_retention_days": Arg(default=90, check=log_retention),
+    },
+)
+SPEC = ArgSpec(
+    COMPONENT,
+    HardenedAlbArgs,
+    {
+        "vpc_id": Arg(wired=True),
+        "public_subnet_ids": Arg(wired=True),
+        "container_port": Arg(default=8080, minimum=PORT_RANGE[0], maximum=PORT_RANGE[1], wired=True),
+        "certificate_arn": Arg(check=_certificate),
+        "allow_http_only": Arg(default=False),
+        "ssl_policy": Arg(
+            default=DEFAULT_SSL_POLICY,
+            check=lambda p: None if "TLS13" in p else f"use a TLS 1.3 policy such as {DEFAULT_SSL_POLICY!r}",
+        ),
+        "ingress_cidrs": Arg(default=["0.0.0.0/0"], check=ipv4_cidrs),
+        "health_check_path": Arg(default="/api/health", check=http_path),
+        "health_check_matcher": Arg(default="200", pattern=r"[0-9]{3}([,-][0-9]{3})*"),
+        "deregistration_delay_seconds": Arg(default=30, minimum=0, maximum=3600),
+        "idle_timeout_seconds": Arg(default=60, minimum=1, maximum=4000),
+        "enable_deletion_protection": Arg(default=True, wired=True),
+        "waf": Arg(),
+        "access_log_retention_days": Arg(default=90, minimum=1, maximum=3650),
+        "protect_stateful": Arg(default=True, wired=True),
+        "tags": Arg(wired=True),
+    },
+    rules=[_listener_rule],
+    nested={"waf": WAF_SPEC},
+)
 
 
 class HardenedAlb(pulumi.ComponentResource):
@@ -127,56 +178,43 @@ class HardenedAlb(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: HardenedAlbArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         # Every argument is checked before anything is registered, so a refusal leaves no partial component.
-        container_port = require_int(
-            COMPONENT, "container_port", args.get("container_port", 8080), minimum=1, maximum=65535
-        )
-        allow_http_only = require_bool(COMPONENT, "allow_http_only", args.get("allow_http_only", False))
-        certificate_arn = args.get("certificate_arn")
-        https = _listener_mode(certificate_arn, allow_http_only)
-        ssl_policy = args.get("ssl_policy", DEFAULT_SSL_POLICY)
-        if not isinstance(ssl_policy, str) or "TLS13" not in ssl_policy:
-            raise _reject("ssl_policy", ssl_policy, f"use a TLS 1.3 policy such as {DEFAULT_SSL_POLICY!r}")
-        ingress_cidrs = _check_cidrs(args.get("ingress_cidrs", ["0.0.0.0/0"]))
-        health_check_path = require_http_path(
-            COMPONENT, "health_check_path", args.get("health_check_path", "/api/health")
-        )
-        matcher = args.get("health_check_matcher", "200")
-        deregistration_delay = require_int(
-            COMPONENT,
-            "deregistration_delay_seconds",
-            args.get("deregistration_delay_seconds", 30),
-            minimum=0,
-            maximum=3600,
-        )
-        idle_timeout = require_int(
-            COMPONENT, "idle_timeout_seconds", args.get("idle_timeout_seconds", 60), minimum=1, maximum=4000
-        )
-        deletion_protection = require_bool(
-            COMPONENT, "enable_deletion_protection", args.get("enable_deletion_protection", True)
-        )
-        enable_waf = require_bool(COMPONENT, "enable_waf", args.get("enable_waf", True))
-        # WAF's documented bounds for a rate-based rule's limit.
-        rate_limit = require_int(
-            COMPONENT, "waf_rate_limit", args.get("waf_rate_limit", 1000), minimum=10, maximum=2_000_000_000
-        )
-        waf_log_retention = require_log_retention(
-            COMPONENT, "waf_log_retention_days", args.get("waf_log_retention_days", 90)
-        )
-        access_log_days = require_int(
-            COMPONENT, "access_log_retention_days", args.get("access_log_retention_days", 90), minimum=1, maximum=36500
-        )
-        protect = require_bool(COMPONENT, "protect_stateful", args.get("protect_stateful", False))
-        tags = args.get("tags")
+        require_auto_name_room(COMPONENT, name, AUTO_NAMED_CHILDREN)
+        values = SPEC.resolve(name, args)
+        waf = WAF_SPEC.resolve(name, values["waf"] or {})
+        https = values["certificate_arn"] is not None
+        protect: bool = values["protect_stateful"]
+        tags = values["tags"]
 
         super().__init__(f"secure-ecs:index:{COMPONENT}", name, None, opts)
         context = current_aws_context(self)
+        self._create_security_group(name, values, https)
+        self._create_access_log_bucket(name, values["access_log_retention_days"], protect, tags, context)
+        self._create_load_balancer(name, values)
+        forwarding_listener = self._create_listeners(name, values, https)
 
+        self.web_acl: aws.wafv2.WebAcl | None = None
+        self.waf_log_group: aws.cloudwatch.LogGroup | None = None
+        self.waf_logging: aws.wafv2.WebAclLoggingConfiguration | None = None
+        self.web_acl_association: aws.wafv2.WebAclAssociation | None = None
+        if waf["enabled"]:
+            self._create_waf(
+                name,
+                rate_limit=waf["rate_limit"],
+                block_anonymous=waf["block_anonymous_ips"],
+                log_retention=waf["log_retention_days"],
+                protect=protect,
+                tags=tags,
+                context=context,
+            )
+        self._publish_outputs(https, values["health_check_path"], forwarding_listener)
+
+    def _create_security_group(self, name: str, values: Mapping[str, Any], https: bool) -> None:
         self.security_group = rule_free_security_group(
             f"{name}-sg",
-            vpc_id=args["vpc_id"],
+            vpc_id=values["vpc_id"],
             description=f"{name} load balancer: clients on 80/443; egress only to the service (rules added by it)",
             parent=self,
-            tags=tags,
+            tags=values["tags"],
         )
         ports = [HTTPS_PORT, HTTP_PORT] if https else [HTTP_PORT]
         descriptions = {
@@ -187,8 +225,7 @@ class HardenedAlb(pulumi.ComponentResource):
             aws.vpc.SecurityGroupIngressRule(
                 f"{name}-in-{port}-{index}",
                 security_group_id=self.security_group.id,
-                cidr_ipv6=cidr if ":" in cidr else None,
-                cidr_ipv4=None if ":" in cidr else cidr,
+                cidr_ipv4=cidr,
                 ip_protocol="tcp",
                 from_port=port,
                 to_port=port,
@@ -196,87 +233,58 @@ class HardenedAlb(pulumi.ComponentResource):
                 opts=pulumi.ResourceOptions(parent=self.security_group),
             )
             for port in ports
-            for index, cidr in enumerate(ingress_cidrs)
+            for index, cidr in enumerate(values["ingress_cidrs"])
         ]
 
-        self._create_access_log_bucket(name, access_log_days, protect, tags, context)
-
+    def _create_load_balancer(self, name: str, values: Mapping[str, Any]) -> None:
         self.load_balancer = aws.lb.LoadBalancer(
             f"{name}-alb",
             load_balancer_type="application",
             internal=False,
-            subnets=args["public_subnet_ids"],
+            subnets=values["public_subnet_ids"],
             security_groups=[self.security_group.id],
             ip_address_type="ipv4",
             drop_invalid_header_fields=True,
             desync_mitigation_mode="strictest",
-            enable_deletion_protection=deletion_protection,
+            enable_deletion_protection=values["enable_deletion_protection"],
             enable_http2=True,
-            idle_timeout=idle_timeout,
+            idle_timeout=values["idle_timeout_seconds"],
             access_logs=aws.lb.LoadBalancerAccessLogsArgs(
                 bucket=self.access_log_bucket_resource.bucket, prefix=ACCESS_LOG_PREFIX, enabled=True
             ),
-            tags=tags,
+            tags=values["tags"],
             # ELB checks it may write to the bucket when access logs are switched on.
             opts=pulumi.ResourceOptions(parent=self, depends_on=[self.access_log_bucket_policy]),
         )
-
         self.target_group = aws.lb.TargetGroup(
             f"{name}-tg",
             target_type="ip",
             protocol="HTTP",
-            port=container_port,
-            vpc_id=args["vpc_id"],
-            deregistration_delay=deregistration_delay,
+            port=values["container_port"],
+            vpc_id=values["vpc_id"],
+            deregistration_delay=values["deregistration_delay_seconds"],
             health_check=aws.lb.TargetGroupHealthCheckArgs(
                 enabled=True,
                 protocol="HTTP",
                 port="traffic-port",
-                path=health_check_path,
-                matcher=matcher,
+                path=values["health_check_path"],
+                matcher=values["health_check_matcher"],
                 interval=30,
                 timeout=5,
                 healthy_threshold=2,
                 unhealthy_threshold=3,
             ),
-            tags=tags,
+            tags=values["tags"],
             opts=pulumi.ResourceOptions(parent=self),
         )
+
+    def _create_listeners(self, name: str, values: Mapping[str, Any], https: bool) -> aws.lb.Listener:
+        """The listeners; returns the one that forwards to the target group."""
+        tags = values["tags"]
         forward = [aws.lb.ListenerDefaultActionArgs(type="forward", target_group_arn=self.target_group.arn)]
         listener_opts = pulumi.ResourceOptions(parent=self.load_balancer)
         self.https_listener: aws.lb.Listener | None = None
-        if https:
-            self.https_listener = aws.lb.Listener(
-                f"{name}-https",
-                load_balancer_arn=self.load_balancer.arn,
-                port=HTTPS_PORT,
-                protocol="HTTPS",
-                ssl_policy=ssl_policy,
-                certificate_arn=certificate_arn,
-                default_actions=forward,
-                routing_http_response_strict_transport_security_header_value="max-age=31536000",
-                routing_http_response_x_content_type_options_header_value="nosniff",
-                tags=tags,
-                opts=listener_opts,
-            )
-            self.http_listener = aws.lb.Listener(
-                f"{name}-http-redirect",
-                load_balancer_arn=self.load_balancer.arn,
-                port=HTTP_PORT,
-                protocol="HTTP",
-                default_actions=[
-                    aws.lb.ListenerDefaultActionArgs(
-                        type="redirect",
-                        redirect=aws.lb.ListenerDefaultActionRedirectArgs(
-                            protocol="HTTPS", port=str(HTTPS_PORT), status_code="HTTP_301"
-                        ),
-                    )
-                ],
-                tags=tags,
-                opts=listener_opts,
-            )
-            forwarding_listener = self.https_listener
-        else:
+        if not https:
             self.http_listener = aws.lb.Listener(
                 f"{name}-http",
                 load_balancer_arn=self.load_balancer.arn,
@@ -286,22 +294,41 @@ class HardenedAlb(pulumi.ComponentResource):
                 tags=tags,
                 opts=listener_opts,
             )
-            forwarding_listener = self.http_listener
+            return self.http_listener
+        self.https_listener = aws.lb.Listener(
+            f"{name}-https",
+            load_balancer_arn=self.load_balancer.arn,
+            port=HTTPS_PORT,
+            protocol="HTTPS",
+            ssl_policy=values["ssl_policy"],
+            certificate_arn=values["certificate_arn"],
+            default_actions=forward,
+            routing_http_response_strict_transport_security_header_value="max-age=31536000",
+            routing_http_response_x_content_type_options_header_value="nosniff",
+            tags=tags,
+            opts=listener_opts,
+        )
+        self.http_listener = aws.lb.Listener(
+            f"{name}-http-redirect",
+            load_balancer_arn=self.load_balancer.arn,
+            port=HTTP_PORT,
+            protocol="HTTP",
+            default_actions=[
+                aws.lb.ListenerDefaultActionArgs(
+                    type="redirect",
+                    redirect=aws.lb.ListenerDefaultActionRedirectArgs(
+                        protocol="HTTPS", port=str(HTTPS_PORT), status_code="HTTP_301"
+                    ),
+                )
+            ],
+            tags=tags,
+            opts=listener_opts,
+        )
+        return self.https_listener
 
-        self.web_acl: aws.wafv2.WebAcl | None = None
-        self.waf_log_group: aws.cloudwatch.LogGroup | None = None
-        self.waf_logging: aws.wafv2.WebAclLoggingConfiguration | None = None
-        self.web_acl_association: aws.wafv2.WebAclAssociation | None = None
-        if enable_waf:
-            self._create_waf(
-                name,
-                rate_limit=rate_limit,
-                log_retention=waf_log_retention,
-                protect=protect,
-                tags=tags,
-                context=context,
-            )
-
+    def _publish_outputs(
+        self, https: bool, health_check_path: pulumi.Input[str], forwarding_listener: aws.lb.Listener
+    ) -> None:
         scheme = "https" if https else "http"
         self.load_balancer_arn = self.load_balancer.arn
         self.dns_name = self.load_balancer.dns_name
@@ -335,9 +362,9 @@ class HardenedAlb(pulumi.ComponentResource):
     def _create_access_log_bucket(
         self,
         name: str,
-        retention_days: int,
+        retention_days: pulumi.Input[int],
         protect: bool,
-        tags: pulumi.Input[dict[str, str]] | None,
+        tags: pulumi.Input[Mapping[str, str]] | None,
         context: AwsContext,
     ) -> None:
         bucket = aws.s3.Bucket(
@@ -345,7 +372,7 @@ class HardenedAlb(pulumi.ComponentResource):
             # Unprotected (development) stacks can be destroyed with their logs; protected ones keep them.
             force_destroy=not protect,
             tags=tags,
-            opts=pulumi.ResourceOptions(parent=self, retain_on_delete=protect),
+            opts=pulumi.ResourceOptions(parent=self, protect=protect, retain_on_delete=protect),
         )
         owned = pulumi.ResourceOptions(parent=bucket)
         self.access_log_bucket_resource = bucket
@@ -418,10 +445,11 @@ class HardenedAlb(pulumi.ComponentResource):
         self,
         name: str,
         *,
-        rate_limit: int,
-        log_retention: int,
+        rate_limit: pulumi.Input[int],
+        block_anonymous: bool,
+        log_retention: pulumi.Input[int],
         protect: bool,
-        tags: pulumi.Input[dict[str, str]] | None,
+        tags: pulumi.Input[Mapping[str, str]] | None,
         context: AwsContext,
     ) -> None:
         self.web_acl = aws.wafv2.WebAcl(
@@ -429,7 +457,7 @@ class HardenedAlb(pulumi.ComponentResource):
             scope="REGIONAL",
             description=f"{name}: AWS managed rule groups and a per-IP rate limit",
             default_action=aws.wafv2.WebAclDefaultActionArgs(allow=aws.wafv2.WebAclDefaultActionAllowArgs()),
-            rules=web_acl_rules(rate_limit),
+            rules=web_acl_rules(rate_limit, block_anonymous_ips=block_anonymous),
             visibility_config=aws.wafv2.WebAclVisibilityConfigArgs(
                 cloudwatch_metrics_enabled=True, metric_name=f"{name}-waf", sampled_requests_enabled=True
             ),
@@ -442,18 +470,28 @@ class HardenedAlb(pulumi.ComponentResource):
             context,
             self.web_acl,
             for_log_groups=True,
-            retain_on_delete=protect,
+            protect=protect,
             tags=tags,
         )
         self.waf_log_group = encrypted_log_group(
             f"{name}-waf-logs",
-            kms_key=self.waf_log_key,
+            kms_key_arn=self.waf_log_key.arn,
             retention_in_days=log_retention,
             parent=self.web_acl,
             # WAF delivers only to log groups whose name starts with "aws-waf-logs-".
             log_group_name=f"aws-waf-logs-{pulumi.get_project()}-{pulumi.get_stack()}-{name}",
             protect=protect,
             tags=tags,
+        )
+        # WAF would otherwise add this group to the account-wide AWSWAF-LOGS policy, which fails once
+        # that policy reaches its size limit; a policy on the group itself leaves the account's alone.
+        self.waf_log_policy = aws.cloudwatch.LogResourcePolicy(
+            f"{name}-waf-logs-policy",
+            resource_arn=self.waf_log_group.arn,
+            policy_document=pulumi.Output.all(
+                self.waf_log_group.arn, context.account_id, context.region, context.partition
+            ).apply(lambda v: waf_log_delivery_policy(v[0], v[1], v[2], v[3])),
+            opts=pulumi.ResourceOptions(parent=self.waf_log_group),
         )
         self.waf_logging = aws.wafv2.WebAclLoggingConfiguration(
             f"{name}-waf-logging",
@@ -465,14 +503,17 @@ class HardenedAlb(pulumi.ComponentResource):
                 )
                 for header in REDACTED_HEADERS
             ],
-            opts=pulumi.ResourceOptions(parent=self.web_acl),
+            opts=pulumi.ResourceOptions(parent=self.web_acl, depends_on=[self.waf_log_policy]),
         )
         self.web_acl_association = aws.wafv2.WebAclAssociation(
             f"{name}-waf-association",
             resource_arn=self.load_balancer.arn,
             web_acl_arn=self.web_acl.arn,
-            opts=pulumi.ResourceOptions(parent=self.web_acl),
+            # A rerun of `pulumi up` also fixes a timeout here (WAFUnavailableEntityException).
+            opts=pulumi.ResourceOptions(
+                parent=self.web_acl, custom_timeouts=pulumi.CustomTimeouts(create=WAF_ASSOCIATION_CREATE_TIMEOUT)
+            ),
         )
 
 
-__all__ = ["HardenedAlb", "HardenedAlbArgs"]
+__all__ = ["HardenedAlb", "HardenedAlbArgs", "WafArgs"]

@@ -5,80 +5,151 @@ logs and its master secret with customer-managed keys, forces TLS, and keeps bac
 security group has no rules of its own: the consuming service adds the pairing.
 """
 
-
+import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any, Required, TypedDict
 
 import pulumi
 import pulumi_aws as aws
 
 from components import iam_documents
-from components.aws_context import current_aws_context
+from components.aws_context import AwsContext, current_aws_context
 from components.encryption import customer_managed_key
-from components.errors import ComponentArgumentError
 from components.log_group import encrypted_log_group
-from components.secret_reference import SecretReference, json_key_reference
+from components.naming import require_auto_name_room
 from components.security_group_pairing import rule_free_security_group
-from components.validation import require_bool, require_choice, require_int, require_log_retention
+from components.spec import Arg, ArgSpec, known
+from components.validation import log_retention, sql_identifier
 
 COMPONENT = "PrivateDatabase"
 LOG_EXPORTS = ("postgresql", "upgrade")
 MONITORING_INTERVALS = (0, 1, 5, 10, 15, 30, 60)
-# RDS instance identifiers: a letter, then letters, digits and single hyphens, at most 63 characters.
-_IDENTIFIER = re.compile(r"^[a-z](?:-?[a-z0-9])*$")
-_SQL_IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,62}$")
 _RESERVED_USERNAMES = ("postgres", "rdsadmin", "admin", "root")
+IDENTIFIER_LIMIT = 63
 
 
 class PrivateDatabaseArgs(TypedDict, total=False):
     vpc_id: Required[pulumi.Input[str]]
-    """VPC of the database."""
+    """VPC of the database. Required."""
     subnet_ids: Required[pulumi.Input[Sequence[pulumi.Input[str]]]]
-    """Isolated data subnets (no internet route) in at least two AZs."""
-    engine_major_version: int
-    """PostgreSQL major version; RDS applies minor versions automatically. Default 16."""
-    instance_class: str
-    """Instance class. Default "db.t4g.micro"."""
-    allocated_storage_gb: int
-    """Initial gp3 storage. Default 20."""
-    max_allocated_storage_gb: int
-    """Storage autoscaling ceiling (>= allocated). Default 100."""
-    db_name: str
-    """Database created at launch. Default "app"."""
-    master_username: str
-    """Master user; its password is generated and kept in Secrets Manager. Default "app_admin"."""
-    port: int
-    """Port the database listens on. Default 5432."""
-    multi_az: bool
-    """Standby in a second AZ with automatic failover. Default true."""
-    backup_retention_days: int
-    """Days of automated backups (1-35; 0 is refused). Default 7."""
-    deletion_protection: bool
-    """AWS deletion protection, a final snapshot on delete, automated backups kept, and Pulumi
-    retain-on-delete for the instance and its keys and groups. Default true."""
+    """Isolated data subnets (no internet route) in at least two AZs. Required."""
+    engine_major_version: pulumi.Input[int]
+    """PostgreSQL major version, 13 to 18; RDS applies minor versions automatically. Default: 16."""
+    instance_class: pulumi.Input[str]
+    """RDS instance class (db.*). Default: "db.t4g.micro"."""
+    allocated_storage_gb: pulumi.Input[int]
+    """Initial gp3 storage in GiB, 20 to 65536. Default: 20."""
+    max_allocated_storage_gb: pulumi.Input[int]
+    """Storage autoscaling ceiling in GiB, above `allocated_storage_gb`. Default: none (storage
+    autoscaling off)."""
+    db_name: pulumi.Input[str]
+    """Database created at launch. Default: "app"."""
+    master_username: pulumi.Input[str]
+    """Master user, for administration only; its password is generated, kept in Secrets Manager and
+    rotated by RDS every 7 days. Default: "app_admin"."""
+    app_username: pulumi.Input[str]
+    """Database user the application connects as with IAM authentication (create it once with
+    `CREATE USER <name>; GRANT rds_iam TO <name>;`). Default: "app"."""
+    port: pulumi.Input[int]
+    """Port the database listens on, 1150 to 65535. Default: 5432."""
+    multi_az: pulumi.Input[bool]
+    """Standby in a second AZ with automatic failover. Default: true."""
+    backup_retention_days: pulumi.Input[int]
+    """Days of automated backups, 1 to 35. Default: 7."""
+    protect_stateful: bool
+    """AWS deletion protection, a final snapshot on delete, automated backups kept, Pulumi `protect`
+    on the instance, its keys and log groups (`pulumi destroy` refuses to delete them), and
+    retain-on-delete for those and the groups. Default: true."""
     skip_final_snapshot: bool
-    """Delete without a final snapshot (only with deletion_protection false). Default false."""
-    performance_insights: bool
-    """Performance Insights (encrypted with the storage key, 7 days). Default false."""
+    """Delete without a final snapshot; refused with `protect_stateful`. Default: none (true when
+    `protect_stateful` is false, so a disposable stack leaves nothing billed behind)."""
+    performance_insights: pulumi.Input[bool]
+    """Performance Insights (encrypted with the storage key, 7 days). Default: false."""
     monitoring_interval_seconds: int
-    """Enhanced Monitoring interval (0 = off; 1, 5, 10, 15, 30, 60). Default 0."""
-    log_retention_days: int
-    """Retention of the exported PostgreSQL log groups. Default 30."""
-    tags: pulumi.Input[dict[str, str]]
-    """Tags for every taggable resource. Default none."""
+    """Enhanced Monitoring interval: 0 (off), 1, 5, 10, 15, 30 or 60 seconds. Default: 0."""
+    slow_statement_ms: pulumi.Input[int]
+    """Log statements running at least this many milliseconds (`log_min_duration_statement`; -1 = off).
+    Default: 1000."""
+    log_retention_days: pulumi.Input[int]
+    """Days to keep the exported PostgreSQL logs (a CloudWatch Logs retention period). Default: 30."""
+    tags: pulumi.Input[Mapping[str, pulumi.Input[str]]]
+    """Tags for every taggable resource. Default: none."""
 
 
-def _reject(argument: str, value: Any, allowed: str) -> ComponentArgumentError:
-    return ComponentArgumentError(COMPONENT, argument, value, allowed)
+def _username(value: object) -> str | None:
+    if sql_identifier(value) is None and str(value).lower() not in _RESERVED_USERNAMES:
+        return None
+    return f"use a letter then letters, digits or '_', not one of {', '.join(_RESERVED_USERNAMES)}"
 
 
-def instance_identifier(name: str, stack: str) -> str:
-    """A valid, per-stack RDS identifier (known up front so log groups can be created first)."""
-    raw = re.sub(r"[^a-z0-9]+", "-", f"{name}-{stack}".lower()).strip("-")
+def _instance_class(value: object) -> str | None:
+    if isinstance(value, str) and re.fullmatch(r"db\.[a-z0-9-]+\.[a-z0-9]+", value):
+        return None
+    return "use an RDS instance class such as 'db.t4g.micro'"
+
+
+def _consistent(values: Mapping[str, Any]) -> tuple[str, Any, str] | None:
+    ceiling, allocated = values["max_allocated_storage_gb"], values["allocated_storage_gb"]
+    if ceiling is not None and known(ceiling, allocated) and ceiling <= allocated:
+        return (
+            "max_allocated_storage_gb",
+            ceiling,
+            f"use more than `allocated_storage_gb` ({allocated}), or leave it out",
+        )
+    master, app = values["master_username"], values["app_username"]
+    if known(master, app) and str(master).lower() == str(app).lower():
+        return ("app_username", app, "use a user different from `master_username`")
+    if values["protect_stateful"] and values["skip_final_snapshot"]:
+        return ("skip_final_snapshot", True, "a protected database always keeps a final snapshot")
+    return None
+
+
+SPEC = ArgSpec(
+    COMPONENT,
+    PrivateDatabaseArgs,
+    {
+        "vpc_id": Arg(wired=True),
+        "subnet_ids": Arg(wired=True),
+        "engine_major_version": Arg(default=16, minimum=13, maximum=18),
+        "instance_class": Arg(default="db.t4g.micro", check=_instance_class),
+        "allocated_storage_gb": Arg(default=20, minimum=20, maximum=65536),
+        "max_allocated_storage_gb": Arg(minimum=21, maximum=65536),
+        "db_name": Arg(default="app", check=sql_identifier),
+        "master_username": Arg(default="app_admin", check=_username),
+        "app_username": Arg(default="app", check=_username),
+        "port": Arg(default=5432, minimum=1150, maximum=65535),
+        "multi_az": Arg(default=True),
+        "backup_retention_days": Arg(default=7, minimum=1, maximum=35),
+        "protect_stateful": Arg(default=True, wired=True),
+        "skip_final_snapshot": Arg(),
+        "performance_insights": Arg(default=False),
+        "monitoring_interval_seconds": Arg(
+            default=0,
+            check=lambda v: (
+                None if v in MONITORING_INTERVALS else f"use one of {', '.join(map(str, MONITORING_INTERVALS))}"
+            ),
+        ),
+        "slow_statement_ms": Arg(default=1000, minimum=-1, maximum=2147483647),
+        "log_retention_days": Arg(default=30, check=log_retention),
+        "tags": Arg(wired=True),
+    },
+    rules=[_consistent],
+)
+
+
+def instance_identifier(name: str, stack: str, project: str = "") -> str:
+    """A valid RDS identifier unique per project and stack (known up front so log groups can be
+    created first). Too long a name keeps a hash of the whole, so two stacks never share one."""
+    whole = "-".join(part for part in (project, stack, name) if part)
+    raw = re.sub(r"[^a-z0-9]+", "-", whole.lower()).strip("-")
     if not raw or not raw[0].isalpha():
-        raw = f"db-{raw}"
-    return raw[:63].rstrip("-")
+        raw = f"db-{raw}".rstrip("-")
+    if len(raw) <= IDENTIFIER_LIMIT:
+        return raw
+    digest = hashlib.sha256(whole.encode()).hexdigest()[:8]
+    return f"{raw[: IDENTIFIER_LIMIT - 9].rstrip('-')}-{digest}"
 
 
 def _secret_arn(secrets: Sequence[Any] | None) -> str:
@@ -100,7 +171,8 @@ class PrivateDatabase(pulumi.ComponentResource):
     master_username: pulumi.Output[str]
     """Master user name."""
     secret_arn: pulumi.Output[str]
-    """Secrets Manager secret (JSON with `username` and `password`) RDS manages for the master user."""
+    """Secrets Manager secret (JSON with `username` and `password`) RDS manages and rotates for the
+    master user: for administration, never for the application."""
     secret_kms_key_arn: pulumi.Output[str]
     """KMS key that encrypts that secret (readers need kms:Decrypt on it)."""
     security_group_id: pulumi.Output[str]
@@ -109,66 +181,31 @@ class PrivateDatabase(pulumi.ComponentResource):
     """ARN of the instance."""
     instance_identifier: pulumi.Output[str]
     """RDS identifier of the instance."""
+    app_username: pulumi.Output[str]
+    """Database user the application connects as (IAM authentication)."""
+    iam_user_arn: pulumi.Output[str]
+    """`rds-db:connect` resource of that user, for the application's role."""
 
     def __init__(self, name: str, args: PrivateDatabaseArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         # Every argument is checked before anything is registered, so a refusal leaves no partial component.
-        major = require_int(
-            COMPONENT, "engine_major_version", args.get("engine_major_version", 16), minimum=13, maximum=99
-        )
-        instance_class = args.get("instance_class", "db.t4g.micro")
-        if not isinstance(instance_class, str) or not instance_class.startswith("db."):
-            raise _reject("instance_class", instance_class, "use an RDS instance class such as 'db.t4g.micro'")
-        allocated = require_int(
-            COMPONENT, "allocated_storage_gb", args.get("allocated_storage_gb", 20), minimum=20, maximum=65536
-        )
-        max_allocated = require_int(
-            COMPONENT, "max_allocated_storage_gb", args.get("max_allocated_storage_gb", 100), minimum=20, maximum=65536
-        )
-        if max_allocated < allocated:
-            raise _reject("max_allocated_storage_gb", max_allocated, f"use at least allocated_storage_gb ({allocated})")
-        db_name = args.get("db_name", "app")
-        if not isinstance(db_name, str) or not _SQL_IDENTIFIER.match(db_name):
-            raise _reject("db_name", db_name, "use a letter then letters, digits or '_' (at most 63)")
-        username = args.get("master_username", "app_admin")
-        if (
-            not isinstance(username, str)
-            or not _SQL_IDENTIFIER.match(username)
-            or username.lower() in _RESERVED_USERNAMES
-        ):
-            raise _reject(
-                "master_username",
-                username,
-                f"use a letter then letters, digits or '_', not one of {_RESERVED_USERNAMES}",
-            )
-        port = require_int(COMPONENT, "port", args.get("port", 5432), minimum=1150, maximum=65535)
-        multi_az = require_bool(COMPONENT, "multi_az", args.get("multi_az", True))
-        backup_days = require_int(
-            COMPONENT, "backup_retention_days", args.get("backup_retention_days", 7), minimum=1, maximum=35
-        )
-        protect = require_bool(COMPONENT, "deletion_protection", args.get("deletion_protection", True))
-        skip_final_snapshot = require_bool(COMPONENT, "skip_final_snapshot", args.get("skip_final_snapshot", False))
-        if protect and skip_final_snapshot:
-            raise _reject(
-                "skip_final_snapshot",
-                True,
-                "a protected database always keeps a final snapshot; set deletion_protection=false first",
-            )
-        performance_insights = require_bool(COMPONENT, "performance_insights", args.get("performance_insights", False))
-        monitoring_interval = require_choice(
-            COMPONENT, "monitoring_interval_seconds", args.get("monitoring_interval_seconds", 0), MONITORING_INTERVALS
-        )
-        log_retention = require_log_retention(COMPONENT, "log_retention_days", args.get("log_retention_days", 30))
-        identifier = instance_identifier(name, pulumi.get_stack())
-        if not _IDENTIFIER.match(identifier):
-            raise _reject("name", name, "use letters, digits and single hyphens so an RDS identifier can be derived")
-        tags = args.get("tags")
+        values = SPEC.resolve(name, args)
+        protect: bool = values["protect_stateful"]
+        if values["skip_final_snapshot"] is None:
+            values["skip_final_snapshot"] = not protect
+        if values["monitoring_interval_seconds"]:
+            require_auto_name_room(COMPONENT, name, {"-monitoring-role": "aws:iam/role:Role"})
+        identifier = instance_identifier(name, pulumi.get_stack(), pulumi.get_project())
 
         super().__init__(f"secure-ecs:index:{COMPONENT}", name, None, opts)
         context = current_aws_context(self)
-        # With protection on, the instance and everything it cannot live without stay in AWS if the
-        # stack is destroyed: deleting a group or key under a kept instance would fail or break it.
-        kept = pulumi.ResourceOptions(parent=self, retain_on_delete=protect)
+        self._create_keys_and_logs(name, identifier, values, context)
+        self._create_network_and_parameters(name, values)
+        self._create_monitoring_role(name, values, context)
+        self._create_instance(name, identifier, values)
+        self._publish_outputs(values["app_username"], context)
 
+    def _create_keys_and_logs(self, name: str, identifier: str, values: Mapping[str, Any], context: AwsContext) -> None:
+        protect, tags = values["protect_stateful"], values["tags"]
         # Separate keys for data at rest, logs and the secret, so reading the password (the tasks'
         # execution role) never grants decrypt on the storage or log key.
         self.storage_key = customer_managed_key(
@@ -176,11 +213,11 @@ class PrivateDatabase(pulumi.ComponentResource):
             f"{name}: database storage and Performance Insights",
             context,
             self,
-            retain_on_delete=protect,
+            protect=protect,
             tags=tags,
         )
         self.secret_key = customer_managed_key(
-            f"{name}-secret-key", f"{name}: master user secret", context, self, retain_on_delete=protect, tags=tags
+            f"{name}-secret-key", f"{name}: master user secret", context, self, protect=protect, tags=tags
         )
         self.log_key = customer_managed_key(
             f"{name}-logs-key",
@@ -188,15 +225,15 @@ class PrivateDatabase(pulumi.ComponentResource):
             context,
             self,
             for_log_groups=True,
-            retain_on_delete=protect,
+            protect=protect,
             tags=tags,
         )
         # RDS would otherwise create these groups itself, unencrypted and never expiring.
         self.log_groups = [
             encrypted_log_group(
                 f"{name}-{export}-logs",
-                kms_key=self.log_key,
-                retention_in_days=log_retention,
+                kms_key_arn=self.log_key.arn,
+                retention_in_days=values["log_retention_days"],
                 parent=self,
                 log_group_name=f"/aws/rds/instance/{identifier}/{export}",
                 protect=protect,
@@ -205,9 +242,14 @@ class PrivateDatabase(pulumi.ComponentResource):
             for export in LOG_EXPORTS
         ]
 
+    def _create_network_and_parameters(self, name: str, values: Mapping[str, Any]) -> None:
+        protect, tags = values["protect_stateful"], values["tags"]
+        # With protection on, the instance and everything it cannot live without stay in AWS if the
+        # stack is destroyed: deleting a group or key under a kept instance would fail or break it.
+        kept = pulumi.ResourceOptions(parent=self, retain_on_delete=protect)
         self.security_group = rule_free_security_group(
             f"{name}-sg",
-            vpc_id=args["vpc_id"],
+            vpc_id=values["vpc_id"],
             description=f"{name} database: ingress only from paired groups (rules added by the consumer)",
             parent=self,
             retain_on_delete=protect,
@@ -216,81 +258,106 @@ class PrivateDatabase(pulumi.ComponentResource):
         self.subnet_group = aws.rds.SubnetGroup(
             f"{name}-subnets",
             description=f"{name}: isolated data subnets",
-            subnet_ids=args["subnet_ids"],
+            subnet_ids=values["subnet_ids"],
             tags=tags,
             opts=kept,
         )
         self.parameter_group = aws.rds.ParameterGroup(
             f"{name}-params",
-            family=f"postgres{major}",
-            description=f"{name}: TLS required, connections logged",
+            family=pulumi.Output.from_input(values["engine_major_version"]).apply(lambda major: f"postgres{major}"),
+            description=f"{name}: TLS required, connections and slow statements logged",
             parameters=[
                 aws.rds.ParameterGroupParameterArgs(name="rds.force_ssl", value="1", apply_method="pending-reboot"),
                 aws.rds.ParameterGroupParameterArgs(name="log_connections", value="1", apply_method="pending-reboot"),
+                aws.rds.ParameterGroupParameterArgs(
+                    name="log_min_duration_statement",
+                    value=pulumi.Output.from_input(values["slow_statement_ms"]).apply(str),
+                    apply_method="immediate",
+                ),
             ],
             tags=tags,
             opts=kept,
         )
 
+    def _create_monitoring_role(self, name: str, values: Mapping[str, Any], context: AwsContext) -> None:
         self.monitoring_role: aws.iam.Role | None = None
-        if monitoring_interval:
-            self.monitoring_role = aws.iam.Role(
-                f"{name}-monitoring-role",
-                description=f"Enhanced Monitoring of {name}",
-                assume_role_policy=context.account_id.apply(
-                    lambda account: iam_documents.service_trust_policy("monitoring.rds.amazonaws.com", account)
-                ),
-                tags=tags,
-                opts=pulumi.ResourceOptions(parent=self),
-            )
-            self.monitoring_policy = aws.iam.RolePolicyAttachment(
-                f"{name}-monitoring-policy",
-                role=self.monitoring_role.name,
-                policy_arn=context.partition.apply(
-                    lambda partition: f"arn:{partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
-                ),
-                opts=pulumi.ResourceOptions(parent=self.monitoring_role),
-            )
+        if not values["monitoring_interval_seconds"]:
+            return
+        self.monitoring_role = aws.iam.Role(
+            f"{name}-monitoring-role",
+            description=f"Enhanced Monitoring of {name}",
+            assume_role_policy=context.account_id.apply(
+                lambda account: iam_documents.service_trust_policy("monitoring.rds.amazonaws.com", account)
+            ),
+            tags=values["tags"],
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        self.monitoring_policy = aws.iam.RolePolicyAttachment(
+            f"{name}-monitoring-policy",
+            role=self.monitoring_role.name,
+            policy_arn=context.partition.apply(
+                lambda partition: f"arn:{partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
+            ),
+            opts=pulumi.ResourceOptions(parent=self.monitoring_role),
+        )
 
+    def _create_instance(self, name: str, identifier: str, values: Mapping[str, Any]) -> None:
+        protect, skip_final_snapshot = values["protect_stateful"], values["skip_final_snapshot"]
+        insights = pulumi.Output.from_input(values["performance_insights"])
         self.instance = aws.rds.Instance(
             f"{name}-db",
             identifier=identifier,
             engine="postgres",
-            engine_version=str(major),
+            engine_version=pulumi.Output.from_input(values["engine_major_version"]).apply(str),
             allow_major_version_upgrade=False,
             auto_minor_version_upgrade=True,
-            instance_class=instance_class,
-            allocated_storage=allocated,
-            max_allocated_storage=max_allocated,
+            instance_class=values["instance_class"],
+            allocated_storage=values["allocated_storage_gb"],
+            max_allocated_storage=values["max_allocated_storage_gb"],
             storage_type="gp3",
             storage_encrypted=True,
             kms_key_id=self.storage_key.arn,
-            db_name=db_name,
-            username=username,
+            db_name=values["db_name"],
+            username=values["master_username"],
             manage_master_user_password=True,
             master_user_secret_kms_key_id=self.secret_key.arn,
-            port=port,
+            port=values["port"],
             db_subnet_group_name=self.subnet_group.name,
             vpc_security_group_ids=[self.security_group.id],
             parameter_group_name=self.parameter_group.name,
             publicly_accessible=False,
-            multi_az=multi_az,
+            multi_az=values["multi_az"],
             iam_database_authentication_enabled=True,
-            backup_retention_period=backup_days,
+            backup_retention_period=values["backup_retention_days"],
             copy_tags_to_snapshot=True,
             deletion_protection=protect,
             skip_final_snapshot=skip_final_snapshot,
-            final_snapshot_identifier=None if skip_final_snapshot else f"{identifier}-final",
+            final_snapshot_identifier=None if skip_final_snapshot else final_snapshot_identifier(identifier),
             delete_automated_backups=not protect,
             enabled_cloudwatch_logs_exports=list(LOG_EXPORTS),
-            performance_insights_enabled=performance_insights,
-            performance_insights_kms_key_id=self.storage_key.arn if performance_insights else None,
-            performance_insights_retention_period=7 if performance_insights else None,
-            monitoring_interval=monitoring_interval,
+            performance_insights_enabled=insights,
+            performance_insights_kms_key_id=pulumi.Output.all(insights, self.storage_key.arn).apply(
+                lambda v: v[1] if v[0] else None
+            ),
+            performance_insights_retention_period=insights.apply(lambda on: 7 if on else None),
+            monitoring_interval=values["monitoring_interval_seconds"],
             monitoring_role_arn=self.monitoring_role.arn if self.monitoring_role is not None else None,
-            tags=tags,
-            opts=pulumi.ResourceOptions(parent=self, retain_on_delete=protect, depends_on=self.log_groups),
+            tags=values["tags"],
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                protect=protect,
+                retain_on_delete=protect,
+                depends_on=self.log_groups,
+                # The snapshot name is fixed when the instance is created, so later updates keep it
+                # and a re-created instance (after a deliberate destroy) gets a name of its own.
+                ignore_changes=["finalSnapshotIdentifier"],
+                # An unprotected (disposable) instance with a fixed identifier must go before its
+                # replacement can take the name; a protected one is never replaced by `pulumi up`.
+                delete_before_replace=not protect,
+            ),
         )
+
+    def _publish_outputs(self, app_username: pulumi.Input[str], context: AwsContext) -> None:
         self.endpoint = self.instance.endpoint
         self.address = self.instance.address
         self.port = self.instance.port
@@ -301,6 +368,10 @@ class PrivateDatabase(pulumi.ComponentResource):
         self.security_group_id = self.security_group.id
         self.instance_arn = self.instance.arn
         self.instance_identifier = self.instance.identifier
+        self.app_username = pulumi.Output.from_input(app_username)
+        self.iam_user_arn = pulumi.Output.all(
+            context.partition, context.region, context.account_id, self.instance.resource_id, self.app_username
+        ).apply(lambda v: f"arn:{v[0]}:rds-db:{v[1]}:{v[2]}:dbuser:{v[3]}/{v[4]}")
         self.register_outputs(
             {
                 "endpoint": self.endpoint,
@@ -313,15 +384,15 @@ class PrivateDatabase(pulumi.ComponentResource):
                 "security_group_id": self.security_group_id,
                 "instance_arn": self.instance_arn,
                 "instance_identifier": self.instance_identifier,
+                "app_username": self.app_username,
+                "iam_user_arn": self.iam_user_arn,
             }
         )
 
-    def secret_references(self, prefix: str = "DB_") -> list[SecretReference]:
-        """`<prefix>USERNAME` and `<prefix>PASSWORD` from the managed secret, for a service's `secrets`."""
-        return [
-            json_key_reference(f"{prefix}USERNAME", self.secret_arn, "username"),
-            json_key_reference(f"{prefix}PASSWORD", self.secret_arn, "password"),
-        ]
+
+def final_snapshot_identifier(identifier: str, now: datetime | None = None) -> str:
+    """Unique per creation: a second destroy of the same stack must not collide with the first's snapshot."""
+    return f"{identifier}-final-{(now or datetime.now(UTC)):%Y%m%d%H%M%S}"
 
 
-__all__ = ["PrivateDatabase", "PrivateDatabaseArgs", "instance_identifier"]
+__all__ = ["PrivateDatabase", "PrivateDatabaseArgs", "final_snapshot_identifier", "instance_identifier"]

@@ -15,7 +15,7 @@ from components.aws_context import AwsContext
 KEY_DELETION_WINDOW_DAYS = 30
 
 
-def _key_policy(account_id: str, region: str, partition: str, log_service_principal: bool) -> str:
+def _key_policy(account_id: str, region: str, partition: str, dns_suffix: str, log_service_principal: bool) -> str:
     statements: list[dict[str, Any]] = [
         {
             "Sid": "AccountAdministersKey",
@@ -31,7 +31,8 @@ def _key_policy(account_id: str, region: str, partition: str, log_service_princi
             {
                 "Sid": "CloudWatchLogsUsesKey",
                 "Effect": "Allow",
-                "Principal": {"Service": f"logs.{region}.amazonaws.com"},
+                # The regional service principal ends in the partition's DNS suffix (amazonaws.com.cn in China).
+                "Principal": {"Service": f"logs.{region}.{dns_suffix}"},
                 "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
                 "Resource": "*",
                 "Condition": {
@@ -51,12 +52,15 @@ def customer_managed_key(
     parent: pulumi.Resource,
     *,
     for_log_groups: bool = False,
-    retain_on_delete: bool = False,
+    protect: bool = False,
     tags: pulumi.Input[Mapping[str, str]] | None = None,
 ) -> aws.kms.Key:
-    """A symmetric key with yearly rotation; `for_log_groups` lets CloudWatch Logs use it."""
-    policy = pulumi.Output.all(context.account_id, context.region, context.partition).apply(
-        lambda values: _key_policy(values[0], values[1], values[2], for_log_groups)
+    """A symmetric key with yearly rotation; `for_log_groups` lets CloudWatch Logs use it.
+
+    `protect`: `pulumi destroy` refuses to delete the key, and removing it from the program leaves it in AWS.
+    """
+    policy = pulumi.Output.all(context.account_id, context.region, context.partition, context.dns_suffix).apply(
+        lambda values: _key_policy(values[0], values[1], values[2], values[3], for_log_groups)
     )
     return aws.kms.Key(
         name,
@@ -65,7 +69,7 @@ def customer_managed_key(
         deletion_window_in_days=KEY_DELETION_WINDOW_DAYS,
         policy=policy,
         tags=tags,
-        opts=pulumi.ResourceOptions(parent=parent, retain_on_delete=retain_on_delete),
+        opts=pulumi.ResourceOptions(parent=parent, protect=protect, retain_on_delete=protect),
     )
 
 

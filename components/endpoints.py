@@ -1,16 +1,18 @@
 """EndpointSet: the VPC endpoints private Fargate tasks need when there is no NAT gateway."""
 
-
+import re
 from collections.abc import Mapping, Sequence
-from typing import Required, TypedDict
+from typing import Any, Required, TypedDict
 
 import pulumi
 import pulumi_aws as aws
 
-from components.aws_context import current_aws_context
+from components.aws_context import AwsContext, current_aws_context
 from components.endpoint_policies import account_only_policy, s3_gateway_policy
-from components.errors import ComponentArgumentError
+from components.spec import Arg, ArgSpec
 from components.tags import merged_tags
+
+COMPONENT = "EndpointSet"
 
 # What every Fargate task with no NAT needs: image auth, image pull, logs (S3 is the gateway endpoint).
 REQUIRED_INTERFACE_SERVICES = ("ecr.api", "ecr.dkr", "logs")
@@ -31,7 +33,14 @@ OPTIONAL_INTERFACE_SERVICES = (
     "xray",
     "elasticfilesystem",
 )
+# Regions launched from 23 December 2023 on route Fargate's agent traffic to these endpoints too:
+# without them (and without NAT) tasks never start there. AWS's ECS VPC-endpoint guide lists this.
+FARGATE_AGENT_SERVICES = ("ecs", "ecs-agent", "ecs-telemetry")
+REGIONS_NEEDING_FARGATE_AGENT_ENDPOINTS = frozenset(
+    {"ca-west-1", "ap-southeast-5", "ap-southeast-6", "ap-southeast-7", "ap-east-2", "mx-central-1"}
+)
 HTTPS_PORT = 443
+SERVICE_NAME = re.compile(r"[a-z0-9][a-z0-9.-]*")
 
 
 class EndpointSetArgs(TypedDict, total=False):
@@ -40,20 +49,65 @@ class EndpointSetArgs(TypedDict, total=False):
     subnet_ids: Required[pulumi.Input[Sequence[pulumi.Input[str]]]]
     """Subnets for the interface endpoints' network interfaces: one per AZ for resilience, one
     subnet for a cheap dev stack. Required."""
-    route_table_ids: Required[Sequence[pulumi.Input[str]]]
-    """Route tables that get the S3 gateway endpoint (the private ones). Required."""
+    route_table_ids: Required[pulumi.Input[Sequence[pulumi.Input[str]]]]
+    """Route tables that get the S3 gateway endpoint (the private ones, e.g. `PrivateNetwork`'s
+    `privateRouteTableIds`). Required."""
     consumer_security_group_ids: Sequence[pulumi.Input[str]]
-    """Security groups allowed to reach the endpoints on 443. Default none: consumers such as
-    `SecureFargateService` add their own rule."""
+    """Security groups allowed to reach the endpoints on 443. Default: none (consumers such as
+    `SecureFargateService` add their own rule)."""
     extra_services: Sequence[str]
     """Interface endpoints beyond ecr.api, ecr.dkr and logs, e.g. `secretsmanager`, `kms`,
-    `ssmmessages`. Default none."""
-    s3_bucket_names: Sequence[pulumi.Input[str]]
-    """Buckets of this account reachable through the S3 gateway besides ECR's layer bucket. Default none."""
-    restrict_to_account: bool
-    """Attach endpoint policies limiting callers and resources to this account. Default True."""
-    tags: pulumi.Input[Mapping[str, str]]
-    """Tags for every resource. Default none."""
+    `ssmmessages`. `ecs`, `ecs-agent` and `ecs-telemetry` are added by themselves in regions that
+    need them (launched from December 2023 on, e.g. ca-west-1). Default: none."""
+    allow_unlisted_services: bool
+    """Accept `extra_services` outside the list this component knows (e.g. `sqs`, `bedrock-runtime`);
+    each must still be an interface endpoint of the region. Default: false."""
+    s3_bucket_names: pulumi.Input[Sequence[pulumi.Input[str]]]
+    """Buckets of this account reachable through the S3 gateway besides ECR's layer bucket. Default: none."""
+    restrict_to_account: pulumi.Input[bool]
+    """Attach endpoint policies limiting callers and resources to this account. Default: true."""
+    tags: pulumi.Input[Mapping[str, pulumi.Input[str]]]
+    """Tags for every resource. Default: none."""
+
+
+def _services_rule(values: Mapping[str, Any]) -> tuple[str, Any, str] | None:
+    extra = list(values["extra_services"] or ())
+    if len(set(extra)) != len(extra):
+        return ("extra_services", extra, "list each service once")
+    if set(extra) & set(REQUIRED_INTERFACE_SERVICES):
+        return ("extra_services", extra, f"{', '.join(REQUIRED_INTERFACE_SERVICES)} are always created; drop them")
+    if not values["allow_unlisted_services"]:
+        unknown = [s for s in extra if s not in OPTIONAL_INTERFACE_SERVICES]
+        if unknown:
+            return (
+                "extra_services",
+                extra,
+                f"{', '.join(unknown)} not offered; choose from {', '.join(OPTIONAL_INTERFACE_SERVICES)} "
+                "(or set allow_unlisted_services)",
+            )
+    return None
+
+
+SPEC = ArgSpec(
+    COMPONENT,
+    EndpointSetArgs,
+    {
+        "vpc_id": Arg(wired=True),
+        "subnet_ids": Arg(wired=True),
+        "route_table_ids": Arg(wired=True),
+        "consumer_security_group_ids": Arg(wired=True),
+        "extra_services": Arg(
+            check=lambda services: next(
+                (f"'{s}' is not a service name such as 'sqs'" for s in services if not SERVICE_NAME.fullmatch(s)), None
+            )
+        ),
+        "allow_unlisted_services": Arg(default=False),
+        "s3_bucket_names": Arg(),
+        "restrict_to_account": Arg(default=True),
+        "tags": Arg(wired=True),
+    },
+    rules=[_services_rule],
+)
 
 
 class EndpointSet(pulumi.ComponentResource):
@@ -69,55 +123,31 @@ class EndpointSet(pulumi.ComponentResource):
     """Managed prefix list of S3 in this region, for egress rules to the gateway endpoint."""
 
     def __init__(self, name: str, args: EndpointSetArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("secure-ecs:index:EndpointSet", name, {}, opts)
-        services = _validated_services(args.get("extra_services", ()))
-        restrict = bool(args.get("restrict_to_account", True))
-        tags = args.get("tags")
+        values = SPEC.resolve(name, args)
+        super().__init__(f"secure-ecs:index:{COMPONENT}", name, {}, opts)
+        services = [*REQUIRED_INTERFACE_SERVICES, *(values["extra_services"] or ())]
+        # Resolved now: which endpoints exist depends on it, and an `apply` must not create resources.
+        region_name = aws.get_region(opts=pulumi.InvokeOptions(parent=self)).region
+        if region_name in REGIONS_NEEDING_FARGATE_AGENT_ENDPOINTS:
+            services += [s for s in FARGATE_AGENT_SERVICES if s not in services]
+        tags = values["tags"]
         context = current_aws_context(self)
-        interface_policy = context.account_id.apply(account_only_policy) if restrict else None
+        restrict = pulumi.Output.from_input(values["restrict_to_account"])
 
         self.security_group = aws.ec2.SecurityGroup(
             f"{name}-sg",
-            vpc_id=args["vpc_id"],
+            vpc_id=values["vpc_id"],
             description="VPC interface endpoints: HTTPS from consumer security groups only",
+            revoke_rules_on_delete=True,
             tags=merged_tags(tags, Name=f"{name}-endpoints"),
             opts=pulumi.ResourceOptions(parent=self),
         )
-        for index, consumer in enumerate(args.get("consumer_security_group_ids", ())):
+        for index, consumer in enumerate(values["consumer_security_group_ids"] or ()):
             self.admit(f"{name}-from-consumer-{index}", consumer)
-
-        self.interface_endpoints: dict[str, aws.ec2.VpcEndpoint] = {
-            service: aws.ec2.VpcEndpoint(
-                f"{name}-{service.replace('.', '-')}",
-                vpc_id=args["vpc_id"],
-                service_name=_service_name(context.region, service),
-                vpc_endpoint_type="Interface",
-                private_dns_enabled=True,
-                subnet_ids=args["subnet_ids"],
-                security_group_ids=[self.security_group.id],
-                policy=interface_policy,
-                tags=merged_tags(tags, Name=f"{name}-{service}"),
-                opts=pulumi.ResourceOptions(parent=self),
-            )
-            for service in services
-        }
-        gateway_policy = (
-            pulumi.Output.all(
-                context.account_id, context.region, context.partition, *args.get("s3_bucket_names", ())
-            ).apply(lambda v: s3_gateway_policy(v[0], v[1], v[2], v[3:]))
-            if restrict
-            else None
+        self._create_interface_endpoints(
+            name, values=values, services=services, restrict=restrict, context=context, tags=tags
         )
-        self.s3_endpoint = aws.ec2.VpcEndpoint(
-            f"{name}-s3",
-            vpc_id=args["vpc_id"],
-            service_name=_service_name(context.region, "s3"),
-            vpc_endpoint_type="Gateway",
-            route_table_ids=list(args["route_table_ids"]),
-            policy=gateway_policy,
-            tags=merged_tags(tags, Name=f"{name}-s3"),
-            opts=pulumi.ResourceOptions(parent=self),
-        )
+        self._create_s3_gateway(name, values=values, restrict=restrict, context=context, tags=tags)
 
         self.security_group_id = self.security_group.id
         self.interface_endpoint_ids = pulumi.Output.all(
@@ -132,6 +162,59 @@ class EndpointSet(pulumi.ComponentResource):
                 "s3_endpoint_id": self.s3_endpoint_id,
                 "s3_prefix_list_id": self.s3_prefix_list_id,
             }
+        )
+
+    def _create_interface_endpoints(
+        self,
+        name: str,
+        *,
+        values: Mapping[str, Any],
+        services: Sequence[str],
+        restrict: pulumi.Output[bool],
+        context: AwsContext,
+        tags: pulumi.Input[Mapping[str, str]] | None,
+    ) -> None:
+        policy = pulumi.Output.all(restrict, context.account_id).apply(
+            lambda v: account_only_policy(v[1]) if v[0] else None
+        )
+        self.interface_endpoints: dict[str, aws.ec2.VpcEndpoint] = {
+            service: aws.ec2.VpcEndpoint(
+                f"{name}-{service.replace('.', '-')}",
+                vpc_id=values["vpc_id"],
+                service_name=_service_name(context.region, service),
+                vpc_endpoint_type="Interface",
+                private_dns_enabled=True,
+                subnet_ids=values["subnet_ids"],
+                security_group_ids=[self.security_group.id],
+                policy=policy,
+                tags=merged_tags(tags, Name=f"{name}-{service}"),
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+            for service in services
+        }
+
+    def _create_s3_gateway(
+        self,
+        name: str,
+        *,
+        values: Mapping[str, Any],
+        restrict: pulumi.Output[bool],
+        context: AwsContext,
+        tags: pulumi.Input[Mapping[str, str]] | None,
+    ) -> None:
+        buckets = pulumi.Output.from_input(values["s3_bucket_names"] or [])
+        policy = pulumi.Output.all(restrict, context.account_id, context.region, context.partition, buckets).apply(
+            lambda v: s3_gateway_policy(v[1], v[2], v[3], list(v[4])) if v[0] else None
+        )
+        self.s3_endpoint = aws.ec2.VpcEndpoint(
+            f"{name}-s3",
+            vpc_id=values["vpc_id"],
+            service_name=_service_name(context.region, "s3"),
+            vpc_endpoint_type="Gateway",
+            route_table_ids=values["route_table_ids"],
+            policy=policy,
+            tags=merged_tags(tags, Name=f"{name}-s3"),
+            opts=pulumi.ResourceOptions(parent=self),
         )
 
     def admit(self, rule_name: str, consumer_security_group_id: pulumi.Input[str]) -> aws.vpc.SecurityGroupIngressRule:
@@ -150,14 +233,3 @@ class EndpointSet(pulumi.ComponentResource):
 
 def _service_name(region: pulumi.Output[str], service: str) -> pulumi.Output[str]:
     return region.apply(lambda r: f"com.amazonaws.{r}.{service}")
-
-
-def _validated_services(extra: Sequence[str]) -> list[str]:
-    unknown = [s for s in extra if s not in OPTIONAL_INTERFACE_SERVICES]
-    if unknown:
-        raise ComponentArgumentError(
-            "EndpointSet", "extra_services", list(extra), f"choose from {', '.join(OPTIONAL_INTERFACE_SERVICES)}"
-        )
-    if len(set(extra)) != len(extra):
-        raise ComponentArgumentError("EndpointSet", "extra_services", list(extra), "list each service once")
-    return [*REQUIRED_INTERFACE_SERVICES, *extra]

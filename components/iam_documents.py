@@ -73,6 +73,7 @@ def execution_role_policy(
     secret_value_froms: Sequence[str],
     secret_kms_key_arns: Sequence[str],
     region: str,
+    dns_suffix: str,
 ) -> str:
     """What the ECS agent needs to start this task, and nothing else.
 
@@ -125,7 +126,7 @@ def execution_role_policy(
                 "Resource": sorted(set(secret_kms_key_arns)),
                 "Condition": {
                     "StringEquals": {
-                        "kms:ViaService": [f"secretsmanager.{region}.amazonaws.com", f"ssm.{region}.amazonaws.com"]
+                        "kms:ViaService": [f"secretsmanager.{region}.{dns_suffix}", f"ssm.{region}.{dns_suffix}"]
                     }
                 },
             }
@@ -172,3 +173,17 @@ def tls_only_statement(bucket_arn: str) -> dict[str, Any]:
         "Resource": [bucket_arn, f"{bucket_arn}/*"],
         "Condition": {"Bool": {"aws:SecureTransport": "false"}},
     }
+
+
+def database_connect_policy(db_user_arns: Sequence[str]) -> str:
+    """IAM database authentication: sign connection tokens for these database users only."""
+    return document(
+        [
+            {
+                "Sid": "ConnectAsDatabaseUser",
+                "Effect": "Allow",
+                "Action": "rds-db:connect",
+                "Resource": sorted(db_user_arns),
+            }
+        ]
+    )

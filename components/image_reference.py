@@ -6,7 +6,7 @@ import re
 
 _DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
 # <account>.dkr.ecr[-fips].<region>.amazonaws.com[.cn]/<repository>[:tag|@digest]
-_ECR_IMAGE = re.compile(
+ECR_IMAGE = re.compile(
     r"^(?P<account>\d{12})\.dkr\.ecr(?:-fips)?\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/"
     r"(?P<repository>[a-z0-9][a-z0-9._/-]*?)(?:[:@].*)?$"
 )
@@ -17,7 +17,7 @@ def is_digest(image: str) -> bool:
 
 
 def is_ecr_image(image: str) -> bool:
-    return bool(_ECR_IMAGE.match(image))
+    return bool(ECR_IMAGE.match(image))
 
 
 def resolve_image(image: str, repository_url: str) -> str:
@@ -27,7 +27,7 @@ def resolve_image(image: str, repository_url: str) -> str:
 
 def ecr_repository_arn(image: str, partition: str) -> str | None:
     """The repository an ECR image URI lives in (the execution role must be allowed to pull it)."""
-    match = _ECR_IMAGE.match(image)
+    match = ECR_IMAGE.match(image)
     if match is None:
         return None
     return f"arn:{partition}:ecr:{match['region']}:{match['account']}:repository/{match['repository']}"

@@ -1,9 +1,9 @@
 """PrivateNetwork: a VPC whose only public subnets are for the load balancer."""
 
-
+import enum
 import json
 from collections.abc import Mapping, Sequence
-from typing import Required, TypedDict
+from typing import Any, TypedDict
 
 import pulumi
 import pulumi_aws as aws
@@ -12,45 +12,121 @@ from components.aws_context import AwsContext, current_aws_context
 from components.encryption import customer_managed_key
 from components.errors import ComponentArgumentError
 from components.log_group import encrypted_log_group
-from components.subnet_layout import (
-    TIERS,
-    SubnetLayout,
-    SubnetLayoutError,
-    check_explicit_subnets,
-    plan_subnets,
-)
+from components.naming import require_auto_name_room
+from components.spec import Arg, ArgSpec
+from components.subnet_layout import TIERS, SubnetLayout, SubnetLayoutError, check_explicit_subnets, plan_subnets
 from components.tags import TIER_TAG, merged_tags
+from components.validation import log_retention
 
-EGRESS_MODES = ("none", "nat-single", "nat-per-az")
+COMPONENT = "PrivateNetwork"
 MIN_AZS, MAX_AZS = 2, 6
-DEFAULT_SUBNET_PREFIXES = {"public": 24, "private": 20, "data": 24}
+
+
+class Egress(enum.StrEnum):
+    """How tasks in the private subnets reach the internet."""
+
+    NONE = "none"
+    """No route out: AWS services only, through VPC endpoints."""
+    NAT_SINGLE = "nat-single"
+    """One NAT gateway shared by every AZ (cheaper; egress fails with its AZ)."""
+    NAT_PER_AZ = "nat-per-az"
+    """One NAT gateway per AZ."""
+
+
+class SubnetPrefixes(TypedDict, total=False):
+    """Prefix length of each tier's subnets when ranges are carved automatically."""
+
+    public: int
+    """Prefix length of each public (load balancer) subnet, /16 to /28. Default: 24."""
+    private: int
+    """Prefix length of each private (task) subnet, /16 to /28. Default: 20."""
+    data: int
+    """Prefix length of each isolated (database) subnet, /16 to /28. Default: 24."""
 
 
 class SubnetCidrs(TypedDict):
+    """Explicit subnet ranges per tier, one per AZ."""
+
     public: Sequence[str]
+    """Load balancer subnets, one range per AZ. Required."""
     private: Sequence[str]
+    """Task subnets, one range per AZ. Required."""
     data: Sequence[str]
+    """Database subnets, one range per AZ. Required."""
 
 
 class PrivateNetworkArgs(TypedDict, total=False):
-    cidr_block: Required[str]
-    """IPv4 range of the VPC: RFC 1918, /16 to /28. Required."""
+    cidr_block: str
+    """IPv4 range of the VPC: RFC 1918, /16 to /28. Default: "10.0.0.0/16"."""
     availability_zone_count: int
-    """How many AZs to span, 2 to 6 (an ALB needs two). Default 2."""
-    subnet_prefixes: Mapping[str, int]
-    """Prefix length per tier (`public`, `private`, `data`) when ranges are carved automatically.
-    Default public /24, private /20, data /24."""
+    """How many AZs to span, 2 to 6 (an ALB needs two). Default: 2."""
+    subnet_prefixes: SubnetPrefixes
+    """Sizes of the automatically carved subnets. Default: public /24, private /20, data /24."""
     subnet_cidrs: SubnetCidrs
-    """Explicit ranges per tier, one per AZ, instead of automatic carving. Default: carved."""
-    egress: str
-    """Internet egress for the private subnets: `none` (default; AWS services through VPC endpoints),
-    `nat-single` (one NAT gateway) or `nat-per-az`. Data subnets never get a route out."""
+    """Explicit ranges per tier, one per AZ, inside the VPC, not overlapping, instead of carving.
+    Default: carved."""
+    egress: Egress
+    """Internet egress for the private subnets; data subnets never get a route out. Default: "none"."""
     flow_log_retention_days: pulumi.Input[int]
-    """Days to keep VPC flow logs. Default 365."""
+    """Days to keep VPC flow logs (a CloudWatch Logs retention period). Default: 365."""
     protect_stateful: bool
-    """Keep the flow-log group and its key if the stack is destroyed. Default False."""
-    tags: pulumi.Input[Mapping[str, str]]
-    """Tags for every resource. Default none."""
+    """Protect the flow-log group and its key: `pulumi destroy` refuses to delete them, and removing
+    them from the program leaves them in AWS. Default: true."""
+    tags: pulumi.Input[Mapping[str, pulumi.Input[str]]]
+    """Tags for every resource. Default: none."""
+
+
+SUBNET_PREFIXES_SPEC = ArgSpec(
+    COMPONENT,
+    SubnetPrefixes,
+    {tier: Arg(default=size, minimum=16, maximum=28) for tier, size in (("public", 24), ("private", 20), ("data", 24))},
+)
+SUBNET_CIDRS_SPEC = ArgSpec(COMPONENT, SubnetCidrs, {tier: Arg() for tier in TIERS})
+
+
+def _value_at(values: Mapping[str, Any], path: str) -> Any:
+    current: Any = values
+    for step in path.split("."):
+        current = current.get(step) if isinstance(current, Mapping) else None
+    return current
+
+
+def subnet_layout(values: Mapping[str, Any]) -> SubnetLayout:
+    """The subnets the arguments describe; raises `SubnetLayoutError` naming the argument at fault."""
+    explicit = values["subnet_cidrs"]
+    if explicit is not None:
+        ranges = {tier: explicit[tier] for tier in TIERS}
+        return check_explicit_subnets(values["cidr_block"], values["availability_zone_count"], ranges)
+    prefixes = SUBNET_PREFIXES_SPEC.filled(values["subnet_prefixes"] or {})
+    return plan_subnets(values["cidr_block"], values["availability_zone_count"], prefixes)
+
+
+def _layout_rule(values: Mapping[str, Any]) -> tuple[str, Any, str] | None:
+    if values["subnet_cidrs"] is not None and values["subnet_prefixes"] is not None:
+        return ("subnet_cidrs", values["subnet_cidrs"], "`subnet_prefixes` is set too; give ranges or prefixes")
+    try:
+        subnet_layout(values)
+    except SubnetLayoutError as exc:
+        return (exc.field, _value_at(values, exc.field), str(exc))
+    return None
+
+
+SPEC = ArgSpec(
+    COMPONENT,
+    PrivateNetworkArgs,
+    {
+        "cidr_block": Arg(default="10.0.0.0/16"),
+        "availability_zone_count": Arg(default=2, minimum=MIN_AZS, maximum=MAX_AZS),
+        "subnet_prefixes": Arg(),
+        "subnet_cidrs": Arg(),
+        "egress": Arg(default=Egress.NONE.value),
+        "flow_log_retention_days": Arg(default=365, check=log_retention),
+        "protect_stateful": Arg(default=True, wired=True),
+        "tags": Arg(wired=True),
+    },
+    rules=[_layout_rule],
+    nested={"subnet_prefixes": SUBNET_PREFIXES_SPEC, "subnet_cidrs": SUBNET_CIDRS_SPEC},
+)
 
 
 class PrivateNetwork(pulumi.ComponentResource):
@@ -78,15 +154,22 @@ class PrivateNetwork(pulumi.ComponentResource):
     """CloudWatch log group receiving the flow logs."""
 
     def __init__(self, name: str, args: PrivateNetworkArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("secure-ecs:index:PrivateNetwork", name, {}, opts)
-        az_count = args.get("availability_zone_count", 2)
-        egress = args.get("egress", "none")
-        layout = _validated_layout(args, az_count, egress)
-        protect = bool(args.get("protect_stateful", False))
-        tags = args.get("tags")
-        context = current_aws_context(self)
-        zones = _availability_zones(self, az_count)
+        require_auto_name_room(COMPONENT, name, {"-flow-logs-role": "aws:iam/role:Role"})
+        values = SPEC.resolve(name, args)
+        layout = subnet_layout(values)
+        super().__init__(f"secure-ecs:index:{COMPONENT}", name, {}, opts)
+        protect: bool = values["protect_stateful"]
+        tags = values["tags"]
+        zones = _availability_zones(self, name, values["availability_zone_count"])
 
+        self._create_vpc(name, layout, zones, tags)
+        self._create_routes(name, values["egress"], zones, tags)
+        self._flow_logs(name, current_aws_context(self), values["flow_log_retention_days"], protect, tags)
+        self._publish_outputs(zones)
+
+    def _create_vpc(
+        self, name: str, layout: SubnetLayout, zones: Sequence[str], tags: pulumi.Input[Mapping[str, str]] | None
+    ) -> None:
         self.vpc = aws.ec2.Vpc(
             f"{name}-vpc",
             cidr_block=str(layout.vpc),
@@ -124,6 +207,11 @@ class PrivateNetwork(pulumi.ComponentResource):
             tags=merged_tags(tags, Name=f"{name}-igw"),
             opts=pulumi.ResourceOptions(parent=self.vpc),
         )
+
+    def _create_routes(
+        self, name: str, egress: Egress, zones: Sequence[str], tags: pulumi.Input[Mapping[str, str]] | None
+    ) -> None:
+        az_count = len(zones)
         self.public_route_table = self._route_table(name, "public", tags)
         aws.ec2.Route(
             f"{name}-public-internet",
@@ -148,12 +236,16 @@ class PrivateNetwork(pulumi.ComponentResource):
         # One table with only the local route: the data tier can never reach out.
         self.data_route_table = self._route_table(name, "data", tags)
         self._associate(name, "data", [self.data_route_table] * az_count, zones)
-        self._flow_logs(name, context, args.get("flow_log_retention_days", 365), protect, tags)
 
+    def _publish_outputs(self, zones: Sequence[str]) -> None:
         self.vpc_id = self.vpc.id
         self.vpc_cidr_block = self.vpc.cidr_block
         self.availability_zones = pulumi.Output.from_input(list(zones))
-        self.public_subnet_ids = pulumi.Output.all(*[s.id for s in self.subnets["public"]])
+        # An internet-facing load balancer is refused in a VPC whose internet gateway is not attached
+        # yet; carrying the gateway's id makes every consumer of these ids wait for it.
+        self.public_subnet_ids = pulumi.Output.all(
+            self.internet_gateway.id, *[s.id for s in self.subnets["public"]]
+        ).apply(lambda ids: [str(i) for i in ids[1:]])
         self.private_subnet_ids = pulumi.Output.all(*[s.id for s in self.subnets["private"]])
         self.data_subnet_ids = pulumi.Output.all(*[s.id for s in self.subnets["data"]])
         self.private_route_table_ids = pulumi.Output.all(*[t.id for t in self.private_route_tables])
@@ -193,9 +285,9 @@ class PrivateNetwork(pulumi.ComponentResource):
             )
 
     def _nat_gateways(
-        self, name: str, egress: str, zones: Sequence[str], tags: pulumi.Input[Mapping[str, str]] | None
+        self, name: str, egress: Egress, zones: Sequence[str], tags: pulumi.Input[Mapping[str, str]] | None
     ) -> list[aws.ec2.NatGateway]:
-        count = {"none": 0, "nat-single": 1, "nat-per-az": len(zones)}[egress]
+        count = {Egress.NONE: 0, Egress.NAT_SINGLE: 1, Egress.NAT_PER_AZ: len(zones)}[egress]
         gateways = []
         for zone, subnet in list(zip(zones, self.subnets["public"], strict=True))[:count]:
             address = aws.ec2.Eip(
@@ -229,12 +321,12 @@ class PrivateNetwork(pulumi.ComponentResource):
             context,
             self,
             for_log_groups=True,
-            retain_on_delete=protect,
+            protect=protect,
             tags=tags,
         )
         self.flow_log_group = encrypted_log_group(
             f"{name}-flow-logs",
-            kms_key=self.flow_log_key,
+            kms_key_arn=self.flow_log_key.arn,
             retention_in_days=retention_days,
             parent=self,
             protect=protect,
@@ -248,7 +340,7 @@ class PrivateNetwork(pulumi.ComponentResource):
             tags=tags,
             opts=pulumi.ResourceOptions(parent=self.flow_log_group),
         )
-        aws.iam.RolePolicy(
+        self.flow_log_delivery_policy = aws.iam.RolePolicy(
             f"{name}-flow-logs-delivery",
             role=self.flow_log_role.id,
             policy=self.flow_log_group.arn.apply(_flow_log_delivery_policy),
@@ -263,33 +355,12 @@ class PrivateNetwork(pulumi.ComponentResource):
             iam_role_arn=self.flow_log_role.arn,
             max_aggregation_interval=60,
             tags=merged_tags(tags, Name=f"{name}-flow-log"),
-            opts=pulumi.ResourceOptions(parent=self.vpc),
+            # Delivery starts at once; without the role's policy in place the first deliveries fail.
+            opts=pulumi.ResourceOptions(parent=self.vpc, depends_on=[self.flow_log_delivery_policy]),
         )
 
 
-def _validated_layout(args: PrivateNetworkArgs, az_count: int, egress: str) -> SubnetLayout:
-    component = "PrivateNetwork"
-    if not isinstance(az_count, int) or isinstance(az_count, bool) or not MIN_AZS <= az_count <= MAX_AZS:
-        raise ComponentArgumentError(component, "availability_zone_count", az_count, f"use {MIN_AZS} to {MAX_AZS}")
-    if egress not in EGRESS_MODES:
-        raise ComponentArgumentError(component, "egress", egress, f"use one of {', '.join(EGRESS_MODES)}")
-    explicit = args.get("subnet_cidrs")
-    if explicit is not None and "subnet_prefixes" in args:
-        raise ComponentArgumentError(
-            component, "subnet_cidrs", explicit, "`subnet_prefixes` is set too; give ranges or prefixes, not both"
-        )
-    try:
-        if explicit is not None:
-            ranges = {"public": explicit["public"], "private": explicit["private"], "data": explicit["data"]}
-            return check_explicit_subnets(args["cidr_block"], az_count, ranges)
-        prefixes = {**DEFAULT_SUBNET_PREFIXES, **dict(args.get("subnet_prefixes", {}))}
-        return plan_subnets(args["cidr_block"], az_count, prefixes)
-    except SubnetLayoutError as exc:
-        argument = {"cidr": "cidr_block"}.get(exc.field, exc.field.replace("subnetPrefixes", "subnet_prefixes"))
-        raise ComponentArgumentError(component, argument, args["cidr_block"], str(exc)) from None
-
-
-def _availability_zones(parent: pulumi.Resource, count: int) -> list[str]:
+def _availability_zones(parent: pulumi.Resource, instance: str, count: int) -> list[str]:
     """The first `count` available AZs; resolved now because the subnet count depends on it."""
     zones = aws.get_availability_zones(
         state="available",
@@ -298,10 +369,11 @@ def _availability_zones(parent: pulumi.Resource, count: int) -> list[str]:
     ).names
     if len(zones) < count:
         raise ComponentArgumentError(
-            "PrivateNetwork",
+            COMPONENT,
             "availability_zone_count",
             count,
             f"the region offers {len(zones)} AZs ({', '.join(zones)}); lower it",
+            instance=instance,
         )
     return list(zones[:count])
 

@@ -1,20 +1,8 @@
-"""How a secret reaches a container: an environment variable name and the ARN ECS reads it from."""
-
-
-from typing import TypedDict
+"""How a container reads one key of a JSON secret: the `valueFrom` form ECS resolves at task start."""
 
 import pulumi
 
 
-class SecretReference(TypedDict):
-    """One secret the container receives as an environment variable, resolved by ECS at start."""
-
-    name: str
-    """Environment variable name inside the container, e.g. `DB_PASSWORD`."""
-    value_from: pulumi.Input[str]
-    """Full ARN of a Secrets Manager secret (optionally `:<json-key>::`) or an SSM parameter."""
-
-
-def json_key_reference(name: str, secret_arn: pulumi.Input[str], json_key: str) -> SecretReference:
-    """Reference one key of a JSON secret (ECS form `<arn>:<json-key>::`)."""
-    return {"name": name, "value_from": pulumi.Output.concat(secret_arn, f":{json_key}::")}
+def json_key_reference(secret_arn: pulumi.Input[str], json_key: str) -> pulumi.Output[str]:
+    """`<secret ARN>:<json-key>::`, a value for `SecureFargateService`'s `secrets` map."""
+    return pulumi.Output.concat(secret_arn, f":{json_key}::")

@@ -1,7 +1,7 @@
 """Carve a VPC range into public, private (app) and isolated (data) subnets, one of each per AZ.
 
-Used by `PrivateNetwork` and by the stack config model, so a bad range is refused with the same
-words before any resource exists.
+Errors name `PrivateNetwork`'s arguments; the stack config, generated from those arguments, reports
+them under its own (camelCase) keys.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ RFC1918_RANGES = tuple(ipaddress.IPv4Network(r) for r in ("10.0.0.0/8", "172.16.
 
 
 class SubnetLayoutError(ValueError):
-    """`field` names the setting at fault (e.g. "cidr", "subnets.private")."""
+    """`field` names the argument at fault (e.g. "cidr_block", "subnet_cidrs.private")."""
 
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
@@ -41,13 +41,15 @@ def parse_vpc_cidr(cidr: str) -> IPv4Network:
     try:
         network = ipaddress.IPv4Network(cidr, strict=True)
     except ValueError as exc:
-        raise SubnetLayoutError("cidr", f"'{cidr}' is not an IPv4 network in CIDR form ({exc})") from None
+        raise SubnetLayoutError("cidr_block", f"'{cidr}' is not an IPv4 network in CIDR form ({exc})") from None
     if not any(network.subnet_of(private) for private in RFC1918_RANGES):
         raise SubnetLayoutError(
-            "cidr", f"'{cidr}' is not a private range; use one inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16"
+            "cidr_block", f"'{cidr}' is not a private range; use one inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16"
         )
     if not LARGEST_PREFIX <= network.prefixlen <= SMALLEST_PREFIX:
-        raise SubnetLayoutError("cidr", f"'{cidr}' has prefix /{network.prefixlen}; AWS allows /16 to /28 for a VPC")
+        raise SubnetLayoutError(
+            "cidr_block", f"'{cidr}' has prefix /{network.prefixlen}; AWS allows /16 to /28 for a VPC"
+        )
     return network
 
 
@@ -62,14 +64,14 @@ def plan_subnets(cidr: str, az_count: int, prefixes: dict[str, int]) -> SubnetLa
         prefix = prefixes[tier]
         if not max(vpc.prefixlen, LARGEST_PREFIX) <= prefix <= SMALLEST_PREFIX:
             raise SubnetLayoutError(
-                f"subnetPrefixes.{tier}",
+                f"subnet_prefixes.{tier}",
                 f"/{prefix} is outside /{vpc.prefixlen}../{SMALLEST_PREFIX} (the VPC is {vpc})",
             )
     needed = sum(az_count * 2 ** (32 - prefixes[tier]) for tier in TIERS)
     if needed > vpc.num_addresses:
         smallest_fit = 32 - (needed - 1).bit_length()
         raise SubnetLayoutError(
-            "cidr",
+            "cidr_block",
             f"'{vpc}' holds {vpc.num_addresses} addresses but {az_count} AZs of "
             + " + ".join(f"{tier} /{prefixes[tier]}" for tier in TIERS)
             + f" need {needed}; use a /{smallest_fit} or larger range, or smaller subnets",
@@ -92,18 +94,19 @@ def check_explicit_subnets(cidr: str, az_count: int, subnets: Mapping[str, Seque
         ranges = list(subnets[tier])
         if len(ranges) != az_count:
             raise SubnetLayoutError(
-                f"subnets.{tier}", f"lists {len(ranges)} ranges but azCount is {az_count}; give one per AZ"
+                f"subnet_cidrs.{tier}",
+                f"lists {len(ranges)} ranges but availability_zone_count is {az_count}; give one per AZ",
             )
         networks = []
         for text in ranges:
             try:
                 network = ipaddress.IPv4Network(text, strict=True)
             except ValueError as exc:
-                raise SubnetLayoutError(f"subnets.{tier}", f"'{text}' is not an IPv4 CIDR ({exc})") from None
+                raise SubnetLayoutError(f"subnet_cidrs.{tier}", f"'{text}' is not an IPv4 CIDR ({exc})") from None
             if not network.subnet_of(vpc):
-                raise SubnetLayoutError(f"subnets.{tier}", f"'{text}' is not inside the VPC range {vpc}")
+                raise SubnetLayoutError(f"subnet_cidrs.{tier}", f"'{text}' is not inside the VPC range {vpc}")
             if not LARGEST_PREFIX <= network.prefixlen <= SMALLEST_PREFIX:
-                raise SubnetLayoutError(f"subnets.{tier}", f"'{text}' must be between /16 and /28")
+                raise SubnetLayoutError(f"subnet_cidrs.{tier}", f"'{text}' must be between /16 and /28")
             networks.append(network)
         parsed[tier] = tuple(networks)
     everything = [(tier, net) for tier in TIERS for net in parsed[tier]]
@@ -111,7 +114,7 @@ def check_explicit_subnets(cidr: str, az_count: int, subnets: Mapping[str, Seque
         for other_tier, other in everything[index + 1 :]:
             if net.overlaps(other):
                 raise SubnetLayoutError(
-                    f"subnets.{other_tier}",
-                    f"'{other}' overlaps '{net}' (subnets.{tier}); subnet ranges must not overlap",
+                    f"subnet_cidrs.{other_tier}",
+                    f"'{other}' overlaps '{net}' (subnet_cidrs.{tier}); subnet ranges must not overlap",
                 )
     return SubnetLayout(vpc, parsed["public"], parsed["private"], parsed["data"])

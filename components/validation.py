@@ -1,13 +1,9 @@
-"""Construction-time checks shared by the components; each raises ComponentArgumentError."""
+"""Value checks several components share (used in their `ArgSpec`s): None when accepted, else what is allowed."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from typing import TypeVar
-
-from components.errors import ComponentArgumentError
-
-T = TypeVar("T")
+import ipaddress
+import re
 
 # The only retention periods CloudWatch Logs accepts (days).
 LOG_RETENTION_DAYS = (
@@ -34,38 +30,35 @@ LOG_RETENTION_DAYS = (
     3288,
     3653,
 )
+PORT_RANGE = (1, 65535)
+_SQL_IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,62}$")
 
 
-def require_bool(component: str, argument: str, value: object) -> bool:
-    # bool is checked exactly: a YAML "false" string or 0 would otherwise slip through as truthy/falsy.
-    if not isinstance(value, bool):
-        raise ComponentArgumentError(component, argument, value, "use true or false")
-    return value
+def log_retention(value: object) -> str | None:
+    if value in LOG_RETENTION_DAYS:
+        return None
+    return f"CloudWatch Logs accepts only {', '.join(map(str, LOG_RETENTION_DAYS))} days"
 
 
-def require_int(component: str, argument: str, value: object, *, minimum: int, maximum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
-        raise ComponentArgumentError(component, argument, value, f"use a whole number from {minimum} to {maximum}")
-    return value
+def http_path(value: object) -> str | None:
+    if isinstance(value, str) and value.startswith("/") and len(value) <= 1024 and not any(c.isspace() for c in value):
+        return None
+    return "use an absolute URL path such as '/api/health' (at most 1024 characters, no spaces)"
 
 
-def require_choice(component: str, argument: str, value: T, allowed: Collection[T]) -> T:
-    if value not in allowed:
-        choices = ", ".join(repr(a) for a in allowed)
-        raise ComponentArgumentError(component, argument, value, f"use one of {choices}")
-    return value
+def ipv4_cidrs(value: object) -> str | None:
+    """Client ranges of an IPv4 load balancer: an IPv6 range would admit no one."""
+    if not isinstance(value, (list, tuple)) or not value:
+        return "use a non-empty list of IPv4 CIDRs such as ['0.0.0.0/0']"
+    for cidr in value:
+        try:
+            ipaddress.IPv4Network(cidr, strict=True)
+        except (TypeError, ValueError) as exc:
+            return f"'{cidr}' is not an IPv4 CIDR range ({exc}); the load balancer is IPv4-only"
+    return None
 
 
-def require_log_retention(component: str, argument: str, value: object) -> int:
-    if isinstance(value, bool) or value not in LOG_RETENTION_DAYS:
-        raise ComponentArgumentError(
-            component, argument, value, f"CloudWatch Logs accepts only {', '.join(map(str, LOG_RETENTION_DAYS))} days"
-        )
-    assert isinstance(value, int)
-    return value
-
-
-def require_http_path(component: str, argument: str, value: object) -> str:
-    if not isinstance(value, str) or not value.startswith("/") or any(c.isspace() for c in value):
-        raise ComponentArgumentError(component, argument, value, "use an absolute URL path such as '/api/health'")
-    return value
+def sql_identifier(value: object) -> str | None:
+    if isinstance(value, str) and _SQL_IDENTIFIER.match(value):
+        return None
+    return "use a letter then letters, digits or '_' (at most 63)"

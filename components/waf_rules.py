@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+
+import pulumi
 import pulumi_aws as aws
 
 # AWS managed rule groups, in evaluation order: reputation first (cheap, blocks known-bad sources),
@@ -12,6 +15,10 @@ MANAGED_RULE_GROUPS = (
     "AWSManagedRulesKnownBadInputsRuleSet",
     "AWSManagedRulesSQLiRuleSet",
 )
+
+# Optional: VPNs, proxies, Tor exits and hosting providers. Off by default because it also blocks
+# people behind corporate proxies and clients running in the cloud; a stack turns it on explicitly.
+ANONYMOUS_IP_GROUP = "AWSManagedRulesAnonymousIpList"
 
 RATE_RULE_NAME = "rate-limit-per-ip"
 
@@ -40,7 +47,7 @@ def managed_rule(group: str, priority: int) -> aws.wafv2.WebAclRuleArgs:
     )
 
 
-def rate_limit_rule(limit: int, priority: int) -> aws.wafv2.WebAclRuleArgs:
+def rate_limit_rule(limit: pulumi.Input[int], priority: int) -> aws.wafv2.WebAclRuleArgs:
     """Block a client IP that sends more than `limit` requests in any 5-minute window."""
     return aws.wafv2.WebAclRuleArgs(
         name=RATE_RULE_NAME,
@@ -55,7 +62,32 @@ def rate_limit_rule(limit: int, priority: int) -> aws.wafv2.WebAclRuleArgs:
     )
 
 
-def web_acl_rules(rate_limit: int) -> list[aws.wafv2.WebAclRuleArgs]:
+def web_acl_rules(
+    rate_limit: pulumi.Input[int], *, block_anonymous_ips: bool = False
+) -> list[aws.wafv2.WebAclRuleArgs]:
+    groups = [MANAGED_RULE_GROUPS[0], *([ANONYMOUS_IP_GROUP] if block_anonymous_ips else []), *MANAGED_RULE_GROUPS[1:]]
     rules = [rate_limit_rule(rate_limit, priority=0)]
-    rules += [managed_rule(group, priority=index + 1) for index, group in enumerate(MANAGED_RULE_GROUPS)]
+    rules += [managed_rule(group, priority=index + 1) for index, group in enumerate(groups)]
     return rules
+
+
+def waf_log_delivery_policy(log_group_arn: str, account_id: str, region: str, partition: str) -> str:
+    """Resource policy on the WAF log group: log delivery may write for this account's web ACLs only."""
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "WafLogDelivery",
+                    "Effect": "Allow",
+                    "Principal": {"Service": "delivery.logs.amazonaws.com"},
+                    "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                    "Resource": f"{log_group_arn}:*",
+                    "Condition": {
+                        "StringEquals": {"aws:SourceAccount": account_id},
+                        "ArnLike": {"aws:SourceArn": f"arn:{partition}:logs:{region}:{account_id}:*"},
+                    },
+                }
+            ],
+        }
+    )

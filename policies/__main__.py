@@ -3,6 +3,9 @@
 from pulumi_policy import EnforcementLevel, PolicyPack
 
 from secure_ecs_policies import ALL_POLICIES
+from secure_ecs_policies.shared_reads import share_property_reads
+
+share_property_reads()
 
 PolicyPack(
     name="secure-ecs",

@@ -8,7 +8,11 @@ from pulumi_policy import ReportViolation, ResourceValidationArgs, ResourceValid
 
 from secure_ecs_policies import tokens
 from secure_ecs_policies.metadata import resource_policy
+from secure_ecs_policies.preview_gaps import not_checked
 from secure_ecs_policies.properties import MISSING, config_value, integer, is_true, is_unknown, lookup
+
+DEFAULT_BACKUP_RETENTION_DAYS = 1
+"""What RDS keeps when CreateDBInstance is called without BackupRetentionPeriod."""
 
 Validation = Callable[[ResourceValidationArgs, ReportViolation], None]
 
@@ -20,7 +24,10 @@ def _database_flag(prop: str, wanted: bool, consequence: str) -> Validation:
         if args.resource_type != tokens.RDS_INSTANCE:
             return
         value = lookup(args.props, prop)
-        if is_unknown(value) or is_true(value) == wanted:
+        if is_unknown(value):
+            not_checked(prop)
+            return
+        if is_true(value) == wanted:
             return
         report(f"{prop} is {'unset (false)' if value is MISSING else value!r}: {consequence}", None)
 
@@ -34,6 +41,7 @@ rds_not_public = resource_policy(
     controls=("FSBP RDS.2", "CKV_AWS_17"),
     remediation="Set publiclyAccessible to false and place the instance in isolated subnets.",
     validate=_database_flag("publiclyAccessible", False, "the database gets a public DNS name and IP."),
+    unset="publiclyAccessible defaults to false: passes.",
 )
 
 rds_storage_encrypted = resource_policy(
@@ -43,6 +51,7 @@ rds_storage_encrypted = resource_policy(
     controls=("FSBP RDS.3", "CKV_AWS_16"),
     remediation="Set storageEncrypted to true and kmsKeyId to a customer-managed key (requires a new instance).",
     validate=_database_flag("storageEncrypted", True, "data and snapshots are stored unencrypted."),
+    unset="storageEncrypted defaults to false: flagged.",
 )
 
 rds_deletion_protection = resource_policy(
@@ -52,6 +61,7 @@ rds_deletion_protection = resource_policy(
     controls=("FSBP RDS.8", "CKV_AWS_293"),
     remediation="Set deletionProtection to true (and skipFinalSnapshot to false).",
     validate=_database_flag("deletionProtection", True, "the database can be deleted by one API call."),
+    unset="deletionProtection defaults to false: flagged.",
 )
 
 rds_multi_az = resource_policy(
@@ -61,6 +71,7 @@ rds_multi_az = resource_policy(
     controls=("FSBP RDS.5", "CKV_AWS_157"),
     remediation="Set multiAz to true (development stacks may relax this to advisory in their policy config).",
     validate=_database_flag("multiAz", True, "an AZ outage takes the database down."),
+    unset="multiAz defaults to false: flagged.",
 )
 
 
@@ -69,11 +80,12 @@ def _short_backups(args: ResourceValidationArgs, report: ReportViolation) -> Non
         return
     period = lookup(args.props, "backupRetentionPeriod")
     if is_unknown(period):
+        not_checked("backupRetentionPeriod")
         return
     minimum = config_value(args.get_config(), "minimumRetentionDays", 7)
-    days = integer(period)
+    days = DEFAULT_BACKUP_RETENTION_DAYS if period is MISSING or period is None else integer(period)
     if days is None or days < minimum:
-        shown = "unset" if period is MISSING else repr(period)
+        shown = f"unset ({DEFAULT_BACKUP_RETENTION_DAYS} day)" if period is MISSING else repr(period)
         report(f"backupRetentionPeriod is {shown}; at least {minimum} days of automated backups required.", None)
 
 
@@ -84,6 +96,10 @@ rds_backup_retention = resource_policy(
     controls=("FSBP RDS.11", "CKV_AWS_133"),
     remediation="Set backupRetentionPeriod to at least the policy's minimumRetentionDays (max 35).",
     validate=_short_backups,
+    unset=(
+        f"RDS keeps {DEFAULT_BACKUP_RETENTION_DAYS} day of automated backups by default: judged as "
+        f"{DEFAULT_BACKUP_RETENTION_DAYS} against minimumRetentionDays (flagged at the default minimum of 7)."
+    ),
     config={
         "minimumRetentionDays": {
             "type": "integer",
@@ -95,10 +111,26 @@ rds_backup_retention = resource_policy(
     },
 )
 
+rds_iam_authentication = resource_policy(
+    "rds-iam-authentication",
+    "RDS instances must accept IAM database authentication.",
+    severity=Severity.MEDIUM,
+    controls=("FSBP RDS.10", "CKV_AWS_161"),
+    remediation=(
+        "Set iamDatabaseAuthenticationEnabled to true and let the application sign short-lived tokens "
+        "(rds-db:connect) instead of reading a long-lived password."
+    ),
+    validate=_database_flag(
+        "iamDatabaseAuthenticationEnabled", True, "only passwords can sign in, and they live until rotated."
+    ),
+    unset="iamDatabaseAuthenticationEnabled defaults to false: flagged.",
+)
+
 POLICIES: list[ResourceValidationPolicy] = [
     rds_not_public,
     rds_storage_encrypted,
     rds_backup_retention,
     rds_deletion_protection,
     rds_multi_az,
+    rds_iam_authentication,
 ]

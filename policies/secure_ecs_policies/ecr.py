@@ -19,6 +19,8 @@ from pulumi_policy import (
 from secure_ecs_policies import tokens
 from secure_ecs_policies.links import StackView
 from secure_ecs_policies.metadata import resource_policy, stack_policy
+from secure_ecs_policies.policy_documents import Document, public_grants, read_document
+from secure_ecs_policies.preview_gaps import not_checked
 from secure_ecs_policies.properties import MISSING, is_true, is_unknown, items, lookup, replace_in, text
 
 SCANNING_FREQUENCIES = frozenset({"SCAN_ON_PUSH", "CONTINUOUS_SCAN"})
@@ -50,7 +52,10 @@ def _unscanned_repositories(args: StackValidationArgs, report: ReportViolation) 
     filters = _registry_filters(view)
     for repository in view.of_type(tokens.ECR_REPOSITORY):
         scan_on_push = lookup(repository.props, "imageScanningConfiguration", "scanOnPush")
-        if is_true(scan_on_push) or is_unknown(scan_on_push) or _covered_by_registry(repository, filters):
+        if is_unknown(scan_on_push):
+            not_checked(f"{repository.name} imageScanningConfiguration.scanOnPush")
+            continue
+        if is_true(scan_on_push) or _covered_by_registry(repository, filters):
             continue
         report(
             f"repository {repository.name} is not scanned: imageScanningConfiguration.scanOnPush is not true "
@@ -70,6 +75,7 @@ ecr_repository_scanned = stack_policy(
         "matches the repository name. Setting ecr-scan-on-push to remediate turns scan on push on automatically."
     ),
     validate=_unscanned_repositories,
+    unset="scanOnPush defaults to false; without a registry scanning rule that matches, flagged.",
 )
 
 
@@ -92,6 +98,7 @@ ecr_scan_on_push = resource_policy(
     controls=("FSBP ECR.1", "CKV_AWS_163"),
     remediation='Set this policy to "remediate" in the policy config to have the pack turn scanOnPush on.',
     remediate=_turn_on_scan_on_push,
+    unset="remediation only: an unset scanOnPush is turned on when the policy is set to remediate.",
     # Inert unless a stack opts in; registry-level scanning is an equally valid way to comply.
     enforcement=EnforcementLevel.ADVISORY,
 )
@@ -101,7 +108,9 @@ def _mutable_tags(args: ResourceValidationArgs, report: ReportViolation) -> None
     if args.resource_type != tokens.ECR_REPOSITORY:
         return
     mutability = lookup(args.props, "imageTagMutability")
-    if not is_unknown(mutability) and text(mutability) != "IMMUTABLE":
+    if is_unknown(mutability):
+        not_checked("imageTagMutability")
+    elif text(mutability) != "IMMUTABLE":
         shown = "unset (MUTABLE)" if mutability is MISSING else repr(mutability)
         report(f"imageTagMutability is {shown}: a pushed tag can be overwritten.", None)
 
@@ -113,6 +122,7 @@ ecr_immutable_tags = resource_policy(
     controls=("FSBP ECR.2", "CKV_AWS_51"),
     remediation='Set imageTagMutability to "IMMUTABLE" and deploy by digest or a unique tag per build.',
     validate=_mutable_tags,
+    unset="imageTagMutability defaults to MUTABLE: flagged.",
 )
 
 
@@ -120,10 +130,9 @@ def _not_kms_encrypted(args: ResourceValidationArgs, report: ReportViolation) ->
     if args.resource_type != tokens.ECR_REPOSITORY:
         return
     configurations = lookup(args.props, "encryptionConfigurations")
-    if is_unknown(configurations):
-        return
-    kinds = [lookup(c, "encryptionType") for c in items(configurations)]
-    if any(is_unknown(k) for k in kinds):
+    kinds = [] if is_unknown(configurations) else [lookup(c, "encryptionType") for c in items(configurations)]
+    if is_unknown(configurations) or any(is_unknown(k) for k in kinds):
+        not_checked("encryptionConfigurations")
         return
     if not any((text(k) or "").upper() in {"KMS", "KMS_DSSE"} for k in kinds):
         report("encryptionConfigurations does not select KMS: images are encrypted with AES256 only.", None)
@@ -136,6 +145,7 @@ ecr_kms_encryption = resource_policy(
     controls=("CKV_AWS_136",),
     remediation='Set encryptionConfigurations to [{"encryptionType": "KMS", "kmsKey": <key ARN>}].',
     validate=_not_kms_encrypted,
+    unset="encryptionConfigurations defaults to AES256 with an AWS-owned key: flagged.",
 )
 
 
@@ -173,6 +183,92 @@ ecr_lifecycle_policy = stack_policy(
         "untagged images and keeps a bounded number of tagged ones."
     ),
     validate=_repositories_without_lifecycle,
+    unset="a repository that no aws:ecr/lifecyclePolicy names keeps every image: flagged.",
+)
+
+
+ECR_ACTIONS = ("ecr:*",)
+PULL_ACTIONS = ("ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability")
+WRITE_ACTIONS = (
+    "ecr:PutImage",
+    "ecr:InitiateLayerUpload",
+    "ecr:UploadLayerPart",
+    "ecr:CompleteLayerUpload",
+    "ecr:BatchDeleteImage",
+    "ecr:DeleteRepository",
+    "ecr:DeleteRepositoryPolicy",
+    "ecr:SetRepositoryPolicy",
+)
+
+
+def _repository_document(args: ResourceValidationArgs, report: ReportViolation) -> Document | None:
+    """The repository policy's document when it can be judged; gaps and unreadable JSON are reported."""
+    if args.resource_type != tokens.ECR_REPOSITORY_POLICY:
+        return None
+    document = read_document(lookup(args.props, "policy"))
+    if document.unknown:
+        not_checked("policy")
+        return None
+    if document.error:
+        report(f"{document.error}; the repository's access cannot be verified.", None)
+        return None
+    return document
+
+
+def _public_repository(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    document = _repository_document(args, report)
+    for grant in public_grants(document, *ECR_ACTIONS) if document else []:
+        writes = [a for a in grant.actions if any(a.lower() in {w.lower(), "ecr:*", "*"} for w in WRITE_ACTIONS)]
+        harm = "push, delete or replace the policy of" if writes else "pull images from"
+        report(
+            f"statement {grant.index} allows everyone ({', '.join(grant.actions)}) with no condition that limits "
+            f"who: anyone on the internet can {harm} this repository.",
+            None,
+        )
+
+
+ecr_repository_policy_not_public = resource_policy(
+    "ecr-repository-policy-not-public",
+    'ECR repository policies must not allow everyone (Principal "*" or NotPrincipal) without a restricting '
+    "condition.",
+    severity=Severity.CRITICAL,
+    controls=("CKV_AWS_32",),
+    remediation=(
+        "Name the accounts or roles that need the repository as principals, or keep Principal \"*\" only with a "
+        "condition such as aws:PrincipalOrgID or aws:SourceVpce; never grant push, delete or SetRepositoryPolicy "
+        "to everyone."
+    ),
+    validate=_public_repository,
+    unset="a repository without a policy is private to its account: passes.",
+)
+
+
+def _unconditioned_cross_account_pull(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    document = _repository_document(args, report)
+    for index, statement in enumerate(document.statements if document else ()):
+        if not statement.allows or statement.public or statement.restricted:
+            continue
+        outsiders = [p for p in statement.principals if p.isdigit() or ":root" in p or p.endswith(".amazonaws.com")]
+        pulls = statement.grants(*PULL_ACTIONS)
+        if outsiders and pulls:
+            report(
+                f"statement {index} lets {', '.join(outsiders)} pull ({', '.join(pulls)}) with no condition: every "
+                "principal of those accounts (or any caller of those services) can read the images.",
+                None,
+            )
+
+
+ecr_cross_account_pull_conditioned = resource_policy(
+    "ecr-cross-account-pull-conditioned",
+    "ECR repository policies that let other accounts or AWS services pull must narrow the grant with a condition.",
+    severity=Severity.MEDIUM,
+    controls=("secure-ecs ECR.5",),
+    remediation=(
+        "Add a condition naming who may pull: aws:PrincipalOrgID (or aws:PrincipalArn) for account principals, "
+        "aws:SourceAccount / aws:SourceArn for service principals such as lambda.amazonaws.com."
+    ),
+    validate=_unconditioned_cross_account_pull,
+    unset="a repository without a policy is not shared: passes.",
 )
 
 POLICIES: list[Policy] = [
@@ -181,4 +277,6 @@ POLICIES: list[Policy] = [
     ecr_immutable_tags,
     ecr_kms_encryption,
     ecr_lifecycle_policy,
+    ecr_repository_policy_not_public,
+    ecr_cross_account_pull_conditioned,
 ]

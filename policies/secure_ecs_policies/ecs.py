@@ -20,6 +20,7 @@ from secure_ecs_policies.containers import (
     read_containers,
 )
 from secure_ecs_policies.metadata import resource_policy
+from secure_ecs_policies.preview_gaps import not_checked
 from secure_ecs_policies.properties import (
     config_value,
     is_true,
@@ -29,13 +30,16 @@ from secure_ecs_policies.properties import (
     replace_in,
     text,
 )
-from secure_ecs_policies.secret_names import name_looks_secret, value_embeds_password
+from secure_ecs_policies.secret_names import name_looks_secret, secret_arguments, value_embeds_password
 
 
 def _service_assigns_public_ip(args: ResourceValidationArgs, report: ReportViolation) -> None:
     if args.resource_type != tokens.ECS_SERVICE:
         return
-    if is_true(lookup(args.props, "networkConfiguration", "assignPublicIp")):
+    assign = lookup(args.props, "networkConfiguration", "assignPublicIp")
+    if is_unknown(assign):
+        not_checked("networkConfiguration.assignPublicIp")
+    elif is_true(assign):
         report("networkConfiguration.assignPublicIp is true: tasks get a public IP address.", None)
 
 
@@ -57,6 +61,10 @@ ecs_service_no_public_ip = resource_policy(
         "ECR, S3 and CloudWatch Logs through VPC endpoints (or a NAT gateway)."
     ),
     validate=_service_assigns_public_ip,
+    unset=(
+        "assignPublicIp defaults to DISABLED, whatever the subnet's mapPublicIpOnLaunch (task interfaces "
+        "ignore it), so it passes."
+    ),
     remediate=_service_keep_ip_private,
 )
 
@@ -71,7 +79,9 @@ def _task_definition_check(check: ContainerCheck) -> Callable[[ResourceValidatio
             return
         definitions: ContainerDefinitions = read_containers(args.props)
         if definitions.unknown:
-            return
+            not_checked("containerDefinitions")
+            if not definitions.containers:
+                return
         if definitions.error:
             report(f"{definitions.error}; the containers cannot be verified.", None)
             return
@@ -108,10 +118,21 @@ def _secret_in_environment(container: Mapping[str, Any], name: str, config: Mapp
         # The same rule the components apply when they build the container, so what they accept passes here.
         if name_looks_secret(variable_name) or value_embeds_password(value) or SECRET_VALUE.search(value):
             offending.append(variable_name or "(unnamed)")
+    problems: list[str] = []
     if offending:
         listed = ", ".join(sorted(offending))
-        return f"container {name} passes secret-looking values as plaintext environment variables: {listed}."
-    return None
+        problems.append(f"passes secret-looking values as plaintext environment variables: {listed}")
+    for field_name in ("entryPoint", "command"):
+        arguments = lookup(container, field_name)
+        if is_unknown(arguments):
+            not_checked(f"container {name} {field_name}")
+            continue
+        words = [word for word in map(text, items(arguments)) if word is not None]
+        leaks = [flag for flag in secret_arguments(words) if flag not in allowed]
+        leaks += ["an AWS access key or private key"] if any(SECRET_VALUE.search(word) for word in words) else []
+        if leaks:
+            problems.append(f"writes a credential into its {field_name} ({', '.join(leaks)})")
+    return f"container {name} {'; '.join(problems)}." if problems else None
 
 
 def _no_logging(container: Mapping[str, Any], name: str, _config: Mapping[str, Any]) -> str | None:
@@ -128,6 +149,7 @@ ecs_task_not_privileged = resource_policy(
     controls=("FSBP ECS.4", "CKV_AWS_334"),
     remediation='Remove "privileged": true from the container definition (Fargate rejects it anyway).',
     validate=_task_definition_check(_privileged),
+    unset="privileged defaults to false: passes.",
 )
 
 ecs_task_read_only_root = resource_policy(
@@ -140,19 +162,24 @@ ecs_task_read_only_root = resource_policy(
         "volume (e.g. a bind mount for /tmp)."
     ),
     validate=_task_definition_check(_writable_root),
+    unset="readonlyRootFilesystem defaults to false (writable): flagged.",
 )
 
 ecs_task_no_secrets_in_environment = resource_policy(
     "ecs-task-no-secrets-in-environment",
-    "ECS containers must take secrets from secrets[].valueFrom, never from plaintext environment.",
+    "ECS containers must take secrets from secrets[].valueFrom, never from plaintext environment, command or "
+    "entryPoint.",
     severity=Severity.HIGH,
     controls=("FSBP ECS.8",),
     remediation=(
         "Store the value in Secrets Manager or SSM Parameter Store and reference it from the container's "
         '"secrets" list ({"name": ..., "valueFrom": <ARN>}); grant the execution role read access to it. '
+        "A command that needs it reads the variable at run time "
+        '(sh -c \'redis-server --requirepass "$REDIS_PASSWORD"\'). '
         "Names that look secret but are not can be listed in this policy's allowedNames config."
     ),
     validate=_task_definition_check(_secret_in_environment),
+    unset="no environment, command or entryPoint means nothing leaks: passes.",
     config={
         "allowedNames": {
             "type": "array",
@@ -173,6 +200,32 @@ ecs_task_logging = resource_policy(
         "awslogs-region and awslogs-stream-prefix pointing at an encrypted log group)."
     ),
     validate=_task_definition_check(_no_logging),
+    unset="no logConfiguration means the output is discarded: flagged.",
+)
+
+
+HOST_NAMESPACES = ("pidMode", "ipcMode")
+
+
+def _shares_host_namespaces(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    if args.resource_type != tokens.ECS_TASK_DEFINITION:
+        return
+    for prop in HOST_NAMESPACES:
+        mode = lookup(args.props, prop)
+        if is_unknown(mode):
+            not_checked(prop)
+        elif (text(mode) or "").lower() == "host":
+            report(f"{prop} is host: the containers share the host's {prop[:3]} namespace.", None)
+
+
+ecs_task_no_host_namespaces = resource_policy(
+    "ecs-task-no-host-namespaces",
+    "ECS task definitions must not share the host's process (pidMode) or IPC (ipcMode) namespace.",
+    severity=Severity.HIGH,
+    controls=("FSBP ECS.3", "CKV_AWS_335"),
+    remediation='Remove pidMode and ipcMode, or set them to "task" to share only within the task.',
+    validate=_shares_host_namespaces,
+    unset="pidMode and ipcMode default to a private namespace per container: passes.",
 )
 
 POLICIES: list[ResourceValidationPolicy] = [
@@ -181,4 +234,5 @@ POLICIES: list[ResourceValidationPolicy] = [
     ecs_task_read_only_root,
     ecs_task_no_secrets_in_environment,
     ecs_task_logging,
+    ecs_task_no_host_namespaces,
 ]

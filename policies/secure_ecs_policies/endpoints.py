@@ -10,6 +10,7 @@ from secure_ecs_policies import tokens
 from secure_ecs_policies.containers import read_containers
 from secure_ecs_policies.links import StackView
 from secure_ecs_policies.metadata import stack_policy
+from secure_ecs_policies.preview_gaps import not_checked
 from secure_ecs_policies.properties import is_true, is_unknown, items, lookup, text
 
 BASE_SERVICES: Final = ("ecr.api", "ecr.dkr", "logs", "s3")
@@ -32,15 +33,35 @@ def _route_reaches_internet(view: StackView, route_owner: PolicyResource, route:
     )
 
 
+def _route_tables(view: StackView, subnet: PolicyResource) -> list[PolicyResource]:
+    """The tables that route ``subnet``: its explicit associations, else its VPC's main route table.
+
+    The main table is the one a MainRouteTableAssociation names, or the DefaultRouteTable the stack
+    manages; a VPC with neither keeps the table AWS created with it, which has only the local route.
+    """
+    explicit = [
+        table
+        for association in view.referrers(subnet, "subnetId", tokens.ROUTE_TABLE_ASSOCIATION)
+        for table in view.linked(association, "routeTableId", tokens.ROUTE_TABLE)
+    ]
+    if explicit:
+        return explicit
+    main: list[PolicyResource] = []
+    for vpc in view.linked(subnet, "vpcId", tokens.VPC):
+        for association in view.referrers(vpc, "vpcId", tokens.MAIN_ROUTE_TABLE_ASSOCIATION):
+            main += view.linked(association, "routeTableId", tokens.ROUTE_TABLE)
+        main += view.referrers(vpc, "defaultRouteTableId", tokens.DEFAULT_ROUTE_TABLE)
+    return main
+
+
 def _subnet_has_egress(view: StackView, subnet: PolicyResource) -> bool:
-    """Whether an associated route table sends traffic to a NAT/internet gateway (or any default route)."""
-    for association in view.referrers(subnet, "subnetId", tokens.ROUTE_TABLE_ASSOCIATION):
-        for table in view.linked(association, "routeTableId", tokens.ROUTE_TABLE):
-            if any(_route_reaches_internet(view, table, r, True) for r in items(lookup(table.props, "routes"))):
+    """Whether the subnet's route table sends traffic to a NAT/internet gateway (or any default route)."""
+    for table in _route_tables(view, subnet):
+        if any(_route_reaches_internet(view, table, r, True) for r in items(lookup(table.props, "routes"))):
+            return True
+        for route in view.referrers(table, "routeTableId", tokens.ROUTE):
+            if _route_reaches_internet(view, route, route.props, False):
                 return True
-            for route in view.referrers(table, "routeTableId", tokens.ROUTE):
-                if _route_reaches_internet(view, route, route.props, False):
-                    return True
     return False
 
 
@@ -86,7 +107,9 @@ def _services_missing_endpoints(args: StackValidationArgs, report: ReportViolati
         for vpc in vpcs.values():
             present, unknown = _endpoint_services(view, vpc)
             missing = sorted(needed - present)
-            if missing and not unknown:
+            if missing and unknown:
+                not_checked(f"{vpc.name} endpoint serviceName")
+            elif missing:
                 report(
                     f"service {service.name} runs in subnets of VPC {vpc.name} with no NAT or internet route, "
                     f"but the VPC has no endpoint for: {', '.join(missing)} (s3 must be a gateway endpoint). "
@@ -108,6 +131,11 @@ private_service_endpoints = stack_policy(
         "definitions use secrets. Or give the subnets a NAT route."
     ),
     validate=_services_missing_endpoints,
+    unset=(
+        "a subnet with no route table association uses its VPC's main route table (a MainRouteTableAssociation "
+        "or DefaultRouteTable in the stack, else AWS's local-only table): with no egress there, missing endpoints "
+        "are flagged; an interface endpoint's privateDnsEnabled defaults to false and does not count."
+    ),
 )
 
 POLICIES = [private_service_endpoints]

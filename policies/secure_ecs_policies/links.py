@@ -24,7 +24,12 @@ def _resources(value: Any) -> list[PolicyResource]:
 
 
 class StackView:
-    """Type and reference lookups over the resources an AnalyzeStack request carries."""
+    """Type and reference lookups over the resources an AnalyzeStack request carries.
+
+    One index per stack policy call, built lazily: every lookup a policy makes goes through it, and
+    no policy scans the stack twice. It cannot be shared between policies, because pulumi-policy
+    hands each stack policy its own freshly deserialized resources.
+    """
 
     def __init__(self, resources: Sequence[PolicyResource]) -> None:
         self.resources = [r for r in resources if isinstance(r, PolicyResource)]

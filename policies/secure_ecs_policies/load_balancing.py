@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from pulumi_policy import (
+    EnforcementLevel,
     Policy,
     PolicyResource,
     ReportViolation,
@@ -18,6 +19,7 @@ from pulumi_policy import (
 from secure_ecs_policies import tokens
 from secure_ecs_policies.links import StackView
 from secure_ecs_policies.metadata import resource_policy, stack_policy
+from secure_ecs_policies.preview_gaps import not_checked
 from secure_ecs_policies.properties import (
     MISSING,
     config_value,
@@ -36,6 +38,7 @@ RECOMMENDED_TLS_POLICY: Final = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 def _is_application(props: Any) -> bool | None:
     kind = lookup(props, "loadBalancerType")
     if is_unknown(kind):
+        not_checked("loadBalancerType")
         return None
     return kind is MISSING or kind is None or text(kind) == "application"
 
@@ -56,7 +59,9 @@ def _balancer_check(
 def _must_be_true(prop: str, consequence: str) -> Callable[[ResourceValidationArgs, ReportViolation], None]:
     def check(args: ResourceValidationArgs, report: ReportViolation) -> None:
         value = lookup(args.props, prop)
-        if not is_true(value) and not is_unknown(value):
+        if is_unknown(value):
+            not_checked(prop)
+        elif not is_true(value):
             report(f"{prop} is {'unset' if value is MISSING else value!r}: {consequence}", None)
 
     return check
@@ -82,6 +87,7 @@ alb_drop_invalid_headers = resource_policy(
         _must_be_true("dropInvalidHeaderFields", "malformed headers reach the targets (request smuggling)."),
         application_only=True,
     ),
+    unset="dropInvalidHeaderFields defaults to false: flagged.",
     remediate=_drop_invalid_headers,
 )
 
@@ -90,6 +96,7 @@ def _desync_mode(args: ResourceValidationArgs, report: ReportViolation) -> None:
     allowed = [str(m) for m in config_value(args.get_config(), "allowedModes", ["strictest"])]
     mode = lookup(args.props, "desyncMitigationMode")
     if is_unknown(mode):
+        not_checked("desyncMitigationMode")
         return
     shown = "unset (defensive)" if mode is MISSING else repr(mode)
     if (text(mode) or "defensive") not in allowed:
@@ -103,6 +110,7 @@ alb_desync_mitigation = resource_policy(
     controls=("FSBP ELB.12", "CKV_AWS_328"),
     remediation='Set desyncMitigationMode to "strictest".',
     validate=_balancer_check(_desync_mode, application_only=True),
+    unset="desyncMitigationMode defaults to defensive: flagged unless allowedModes lists it.",
     config={
         "allowedModes": {
             "type": "array",
@@ -122,32 +130,37 @@ alb_deletion_protection = resource_policy(
     validate=_balancer_check(
         _must_be_true("enableDeletionProtection", "one API call deletes the entry point."), application_only=False
     ),
+    unset="enableDeletionProtection defaults to false: flagged.",
 )
 
 
 def _access_logs(args: ResourceValidationArgs, report: ReportViolation) -> None:
     enabled = lookup(args.props, "accessLogs", "enabled")
-    if is_unknown(enabled) or is_true(enabled):
-        return
-    report("accessLogs.enabled is not true (it defaults to false even when a bucket is given).", None)
+    if is_unknown(enabled):
+        not_checked("accessLogs.enabled")
+    elif not is_true(enabled):
+        report("accessLogs.enabled is not true (it defaults to false even when a bucket is given).", None)
 
 
 alb_access_logs = resource_policy(
     "alb-access-logs",
-    "Load balancers must write access logs.",
+    "Application load balancers must write access logs (network load balancers log TLS listeners only, and "
+    "ELB.5 does not cover them).",
     severity=Severity.MEDIUM,
     controls=("FSBP ELB.5", "CKV_AWS_91"),
     remediation=(
         "Set accessLogs to {bucket: <encrypted, public-access-blocked bucket>, enabled: true} and allow the "
         "regional ELB log delivery principal to write to it."
     ),
-    validate=_balancer_check(_access_logs, application_only=False),
+    validate=_balancer_check(_access_logs, application_only=True),
+    unset="accessLogs.enabled defaults to false: flagged; an unset loadBalancerType means application.",
 )
 
 
 def _listener_protocol(props: Any) -> str | None:
     protocol = lookup(props, "protocol")
     if is_unknown(protocol):
+        not_checked("protocol")
         return None
     # Unset on an ALB listener means HTTP.
     return (text(protocol) or "HTTP").upper()
@@ -158,6 +171,7 @@ def _weak_tls(args: ResourceValidationArgs, report: ReportViolation) -> None:
         return
     policy = lookup(args.props, "sslPolicy")
     if is_unknown(policy):
+        not_checked("sslPolicy")
         return
     allowed = [str(p) for p in config_value(args.get_config(), "allowedSslPolicies", [])]
     name = text(policy) or ""
@@ -174,6 +188,7 @@ listener_tls_policy = resource_policy(
     controls=("CKV_AWS_103",),
     remediation='Set sslPolicy to "ELBSecurityPolicy-TLS13-1-2-2021-06" (or a TLS13-1-3 policy).',
     validate=_weak_tls,
+    unset="sslPolicy defaults to ELBSecurityPolicy-2016-08, which accepts TLS 1.0: flagged.",
     config={
         "allowedSslPolicies": {
             "type": "array",
@@ -196,13 +211,13 @@ def _redirects_to_https(action: Any) -> bool | None:
 def _plain_http(args: ResourceValidationArgs, report: ReportViolation) -> None:
     if args.resource_type not in tokens.LISTENERS or _listener_protocol(args.props) != "HTTP":
         return
-    if config_value(args.get_config(), "allowHttpOnly", False) is True:
-        return
     actions = lookup(args.props, "defaultActions")
     if is_unknown(actions):
+        not_checked("defaultActions")
         return
     verdicts = [_redirects_to_https(action) for action in items(actions)]
     if None in verdicts:
+        not_checked("defaultActions")
         return
     if not verdicts or not all(verdicts):
         report("HTTP listener serves content instead of redirecting to HTTPS.", None)
@@ -215,23 +230,23 @@ listener_http_redirects = resource_policy(
     controls=("FSBP ELB.1", "CKV_AWS_2", "CKV2_AWS_20"),
     remediation=(
         'Serve the application on an HTTPS listener; give the port-80 listener one default action {type: "redirect", '
-        'redirect: {protocol: "HTTPS", port: "443", statusCode: "HTTP_301"}}. Stacks with no domain yet may set '
-        "allowHttpOnly."
+        'redirect: {protocol: "HTTPS", port: "443", statusCode: "HTTP_301"}}. A stack with no domain yet sets this '
+        "policy to advisory in its policy config, so its HTTP-only listener is still reported."
     ),
     validate=_plain_http,
-    config={
-        "allowHttpOnly": {
-            "type": "boolean",
-            "default": False,
-            "description": "Accept HTTP listeners that serve content (a development stack without a certificate).",
-        }
-    },
+    unset="protocol defaults to HTTP on an application load balancer: flagged unless it redirects.",
 )
 
 
-def _internet_facing_application(balancer: PolicyResource) -> bool:
+def _internet_facing(balancer: PolicyResource) -> bool:
     internal = lookup(balancer.props, "internal")
-    return not is_unknown(internal) and not is_true(internal) and _is_application(balancer.props) is True
+    if is_unknown(internal):
+        not_checked(f"{balancer.name} internal")
+    return not is_unknown(internal) and not is_true(internal)
+
+
+def _internet_facing_application(balancer: PolicyResource) -> bool:
+    return _internet_facing(balancer) and _is_application(balancer.props) is True
 
 
 def _balancers_without_waf(args: StackValidationArgs, report: ReportViolation) -> None:
@@ -256,6 +271,42 @@ alb_waf_association = stack_policy(
         "aws.wafv2.WebAclAssociation with resource_arn=<the load balancer's arn output>."
     ),
     validate=_balancers_without_waf,
+    unset="internal defaults to false (internet-facing): a balancer with no association is flagged.",
+)
+
+
+def _plaintext_target_group(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    if args.resource_type not in tokens.TARGET_GROUPS:
+        return
+    kind, protocol = lookup(args.props, "targetType"), lookup(args.props, "protocol")
+    if is_unknown(kind) or is_unknown(protocol):
+        not_checked("targetType" if is_unknown(kind) else "protocol")
+        return
+    if (text(kind) or "instance") in {"lambda", "alb"}:
+        return  # the load balancer invokes a function or forwards to an ALB: no protocol of its own
+    # TCP/UDP target groups pass the client's bytes through (TLS included); only HTTP is decrypted first.
+    shown = (text(protocol) or "HTTP").upper()
+    if shown == "HTTP":
+        report(
+            f"protocol is {'unset (HTTP)' if protocol is MISSING else shown}: behind a listener that terminates TLS, "
+            "requests, cookies and tokens travel to the targets in plaintext.",
+            None,
+        )
+
+
+lb_target_group_encrypted = resource_policy(
+    "lb-target-group-encrypted",
+    "Load balancer target groups should receive traffic encrypted (HTTPS/TLS), also after a listener decrypted it.",
+    severity=Severity.LOW,
+    controls=("CKV_AWS_378",),
+    remediation=(
+        "Set the target group's protocol to HTTPS (or TLS) and serve TLS in the container, e.g. with a self-signed "
+        "certificate the load balancer accepts; targets in private subnets may keep HTTP, which is why this "
+        "policy is advisory by default."
+    ),
+    validate=_plaintext_target_group,
+    unset="protocol defaults to HTTP for instance and ip targets: reported (lambda and alb targets, TCP and UDP pass).",
+    enforcement=EnforcementLevel.ADVISORY,
 )
 
 POLICIES: list[Policy] = [
@@ -266,4 +317,5 @@ POLICIES: list[Policy] = [
     listener_tls_policy,
     listener_http_redirects,
     alb_waf_association,
+    lb_target_group_encrypted,
 ]

@@ -6,6 +6,7 @@ from pulumi_policy import ReportViolation, ResourceValidationArgs, ResourceValid
 
 from secure_ecs_policies import tokens
 from secure_ecs_policies.metadata import resource_policy
+from secure_ecs_policies.preview_gaps import not_checked
 from secure_ecs_policies.properties import MISSING, config_value, integer, is_unknown, lookup, text
 
 
@@ -14,6 +15,7 @@ def _short_retention(args: ResourceValidationArgs, report: ReportViolation) -> N
         return
     retention = lookup(args.props, "retentionInDays")
     if is_unknown(retention):
+        not_checked("retentionInDays")
         return
     minimum = config_value(args.get_config(), "minimumRetentionDays", 90)
     days = integer(retention)
@@ -30,6 +32,7 @@ log_group_retention = resource_policy(
     controls=("FSBP CloudWatch.16", "CKV_AWS_66", "CKV_AWS_338"),
     remediation="Set retentionInDays to a supported value at or above the policy's minimumRetentionDays.",
     validate=_short_retention,
+    unset="retentionInDays defaults to 0, never expire: flagged.",
     config={
         "minimumRetentionDays": {
             "type": "integer",
@@ -45,6 +48,7 @@ def _no_kms(args: ResourceValidationArgs, report: ReportViolation) -> None:
     if args.resource_type != tokens.LOG_GROUP:
         return
     key = lookup(args.props, "kmsKeyId")
+    # A key ARN is often unknown in a preview; that it is set is enough, so an unknown value passes.
     if not is_unknown(key) and not text(key):
         report("kmsKeyId is not set: the log group uses the service-owned key only.", None)
 
@@ -59,6 +63,7 @@ log_group_kms = resource_policy(
         "log group's ARN (encryption context)."
     ),
     validate=_no_kms,
+    unset="kmsKeyId defaults to none (service-owned key only): flagged.",
 )
 
 POLICIES: list[ResourceValidationPolicy] = [log_group_retention, log_group_kms]

@@ -2,7 +2,9 @@
 
 pulumi-policy sends severity, remediation steps and tags to the engine in ``PolicyInfo``; the
 control ids travel as the policy's tags and are repeated in the description, so they reach the
-CLI output, SARIF reports and anyone reading the pack's own metadata through the same path.
+CLI output, SARIF reports and anyone reading the pack's own metadata through the same path. The
+description also says how the policy judges its property when a program leaves it unset ("Unset:
+..."), which is the provider's default, not a guess.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
+from secure_ecs_policies.preview_gaps import reporting_gaps
+
 Remediation = Callable[[ResourceValidationArgs], Mapping[str, Any] | None]
 """Returns the rewritten properties, or None when the resource needs no change."""
 
@@ -44,9 +48,10 @@ class PolicyMetadata:
     """Whether setting the policy to "remediate" makes the pack rewrite the resource."""
 
 
-def _describe(summary: str, controls: Iterable[str]) -> str:
+def _describe(summary: str, unset: str, controls: Iterable[str]) -> str:
+    text = f"{summary} Unset: {unset}" if unset else summary
     listed = ", ".join(controls)
-    return f"{summary} [{listed}]" if listed else summary
+    return f"{text} [{listed}]" if listed else text
 
 
 def resource_policy(
@@ -57,14 +62,15 @@ def resource_policy(
     controls: tuple[str, ...],
     remediation: str,
     validate: ResourceValidation | None = None,
+    unset: str = "",
     remediate: Remediation | None = None,
     enforcement: EnforcementLevel = EnforcementLevel.MANDATORY,
     config: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> ResourceValidationPolicy:
     return ResourceValidationPolicy(
         name=name,
-        description=_describe(summary, controls),
-        validate=validate,
+        description=_describe(summary, unset, controls),
+        validate=reporting_gaps(validate) if validate else None,
         # pulumi-policy also accepts a plain (non-awaitable) result; its type alias names only the async form.
         remediate=cast(ResourceRemediation, remediate),
         enforcement_level=enforcement,
@@ -83,13 +89,14 @@ def stack_policy(
     controls: tuple[str, ...],
     remediation: str,
     validate: StackValidation,
+    unset: str = "",
     enforcement: EnforcementLevel = EnforcementLevel.MANDATORY,
     config: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> StackValidationPolicy:
     return StackValidationPolicy(
         name=name,
-        description=_describe(summary, controls),
-        validate=validate,
+        description=_describe(summary, unset, controls),
+        validate=reporting_gaps(validate),
         enforcement_level=enforcement,
         config_schema=_schema(config),
         severity=severity,

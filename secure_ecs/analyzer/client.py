@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -25,8 +27,8 @@ from secure_ecs.analyzer.diagnostics import (
     remediations_from,
 )
 from secure_ecs.analyzer.engine import EngineStub
-from secure_ecs.analyzer.errors import AnalyzerCallError, AnalyzerError, PackStartError
-from secure_ecs.analyzer.launcher import PackProcess, pack_command
+from secure_ecs.analyzer.errors import AnalyzerCallError, AnalyzerError, PackStartError, PackTimeoutError
+from secure_ecs.analyzer.launcher import POLL_SECONDS, PackProcess, pack_command
 from secure_ecs.offline.graph import CapturedResource, ResourceGraph
 
 # A 10,000-resource AnalyzeStack request is far beyond gRPC's 4 MB default; the CLI allows 400 MB.
@@ -69,6 +71,7 @@ class AnalyzerClient:
         self._channel: grpc.Channel | None = None
         self._stub: analyzer_pb2_grpc.AnalyzerStub | None = None
         self._info: AnalyzerInfo | None = None
+        self._aborted = threading.Event()
 
     # -- lifecycle --
 
@@ -76,29 +79,53 @@ class AnalyzerClient:
         """Start the engine endpoint and the pack; on any failure both are stopped again."""
         if self._stub is not None:
             return self
-        port: int | None = None
         try:
+            if self._aborted.is_set():
+                raise PackStartError(f"policy pack {self.pack_dir} was stopped before it started")
             self._engine = EngineStub()
             self._engine_messages = self._engine.messages
             self._process = PackProcess(
                 self.pack_dir, self._engine.address, python=self._python, node=self._node, env=self._env
             )
+            if self._aborted.is_set():  # abort() may have run before the process object existed
+                self._process.abort()
             self._engine.start()
             port = self._process.start(self.start_timeout)
             self._channel = grpc.insecure_channel(f"127.0.0.1:{port}", options=_CHANNEL_OPTIONS)
-            grpc.channel_ready_future(self._channel).result(timeout=self.start_timeout)
-        except grpc.FutureTimeoutError:
-            tail = self._process.stderr_tail() if self._process is not None else "(nothing)"
-            self.close()
-            raise PackStartError(
-                f"policy pack {self.pack_dir} announced port {port} but did not accept a connection.\n"
-                f"--- pack stderr (last lines) ---\n{tail}"
-            ) from None
+            self._wait_until_ready(self._process, self._channel, port)
         except BaseException:
             self.close()
             raise
         self._stub = analyzer_pb2_grpc.AnalyzerStub(self._channel)
         return self
+
+    def _wait_until_ready(self, process: PackProcess, channel: grpc.Channel, port: int) -> None:
+        """Wait for the pack to accept the connection, failing as soon as it exits or is aborted."""
+        ready = grpc.channel_ready_future(channel)
+        deadline = time.monotonic() + self.start_timeout
+        try:
+            while True:
+                try:
+                    ready.result(timeout=POLL_SECONDS)
+                    return
+                except grpc.FutureTimeoutError:
+                    pass
+                process.raise_if_stopped()
+                if time.monotonic() >= deadline:
+                    raise PackTimeoutError(
+                        f"starting policy pack {self.pack_dir}", self.start_timeout,
+                        f"it announced port {port} but did not accept a connection; pack stderr: "
+                        f"{process.stderr_tail().splitlines()[-1]}",
+                    )
+        finally:
+            ready.cancel()
+
+    def abort(self) -> None:
+        """Kill the pack now, from any thread: a `start` running elsewhere then fails at once."""
+        self._aborted.set()
+        process = self._process
+        if process is not None:
+            process.abort()
 
     def close(self) -> None:
         """Close the channel, stop the pack and the engine endpoint (safe to call more than once)."""
@@ -135,7 +162,7 @@ class AnalyzerClient:
 
     # -- calls --
 
-    def _call(self, method: str, call: Callable[..., Response], request: Any) -> Response:
+    def _call(self, method: str, call: Callable[..., Response], request: Any, subject: str = "") -> Response:
         if self._stub is None:
             raise AnalyzerError("the policy pack is not running; use AnalyzerClient as a context manager")
         try:
@@ -144,8 +171,16 @@ class AnalyzerClient:
             code = error.code() if hasattr(error, "code") else None
             details = error.details() if hasattr(error, "details") else str(error)
             process = self._process
+            if code == grpc.StatusCode.DEADLINE_EXCEEDED and (process is None or process.running):
+                what = f"{method} of {subject}" if subject else method
+                raise PackTimeoutError(f"policy pack {self.pack_dir} answering {what}", self.call_timeout) from None
+            # A pack that just died is reaped a moment after its connection drops.
+            exited = process.exit_code(wait=1.0) if process is not None else None
+            detail = f"{getattr(code, 'name', code)}: {details}"
+            if exited is not None:
+                detail += f" (the pack exited with code {exited})"
             tail = "" if process is None or process.running else process.stderr_tail()
-            raise AnalyzerCallError(method, f"{getattr(code, 'name', code)}: {details}", tail) from error
+            raise AnalyzerCallError(method, detail, tail) from error
 
     def info(self) -> AnalyzerInfo:
         """GetAnalyzerInfo: the pack's name, version, policies and initial config (cached)."""
@@ -180,7 +215,7 @@ class AnalyzerClient:
                 index: convert.GraphIndex | None = None) -> list[Diagnostic]:
         """Analyze one resource (its inputs, options and provider), as the engine does per step."""
         request = convert.analyze_request(resource, graph, index if index is not None else convert.index_graph(graph))
-        response = self._call("Analyze", self._require_stub().Analyze, request)
+        response = self._call("Analyze", self._require_stub().Analyze, request, resource.urn)
         return diagnostics_from(response, self.info(), default_urn=resource.urn)
 
     def analyze_resources(
@@ -193,7 +228,8 @@ class AnalyzerClient:
 
     def analyze_stack(self, graph: ResourceGraph) -> list[Diagnostic]:
         """AnalyzeStack over the whole graph (outputs, parents, dependencies, property dependencies)."""
-        response = self._call("AnalyzeStack", self._require_stub().AnalyzeStack, convert.analyze_stack_request(graph))
+        response = self._call("AnalyzeStack", self._require_stub().AnalyzeStack, convert.analyze_stack_request(graph),
+                              "the whole stack")
         return diagnostics_from(response, self.info())
 
     def remediate(self, resource: CapturedResource, graph: ResourceGraph) -> list[Remediation]:

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from google.protobuf import struct_pb2
+from jsonschema import Draft7Validator
+from jsonschema.exceptions import SchemaError
 from pulumi.runtime.proto import analyzer_pb2
 
 from secure_ecs.analyzer.diagnostics import ENFORCEMENT_VALUES, AnalyzerInfo, PolicyConfig, PolicyDescriptor
@@ -94,7 +96,29 @@ def resolve_policy_config(info: AnalyzerInfo, user_config: Mapping[str, Any] | N
                 # "all" carries an enforcement level; its properties would not fit every schema.
                 _apply(resolved, policy, PolicyConfig(all_entry.enforcement_level))
             _apply(resolved, policy, source.get(policy.name))
+    problems = [problem for policy in info.policies for problem in _schema_problems(policy, resolved[policy.name])]
+    if problems:
+        raise PolicyConfigError("; ".join(problems))
     return resolved
+
+
+def _schema_problems(policy: PolicyDescriptor, config: PolicyConfig) -> list[str]:
+    """What the resolved properties break in the policy's configSchema (JSON Schema, as the CLI checks it).
+
+    The engine validates each policy's final properties against ``{type: object, properties, required}``
+    and refuses to run with any error; a value that fails is never replaced by the default.
+    """
+    if not policy.config_schema and not policy.required_config:
+        return []
+    schema = {"type": "object", "properties": dict(policy.config_schema), "required": list(policy.required_config)}
+    try:
+        validator = Draft7Validator(schema)
+        errors = sorted(validator.iter_errors(dict(config.properties)), key=lambda e: list(map(str, e.path)))
+    except SchemaError as error:
+        return [f"policy {policy.name!r} declares an invalid configSchema ({error.message})"]
+    return [
+        f"policy {policy.name!r}: {'.'.join(map(str, error.path)) or 'config'}: {error.message}" for error in errors
+    ]
 
 
 def configure_request(resolved: Mapping[str, PolicyConfig]) -> analyzer_pb2.ConfigureAnalyzerRequest:

@@ -204,5 +204,11 @@ def analyze_stack_request(graph: ResourceGraph) -> analyzer_pb2.AnalyzeStackRequ
 
 
 def is_analyzed_per_resource(resource: CapturedResource) -> bool:
-    """The engine runs resource policies on custom resources, not on components or providers."""
-    return resource.is_infrastructure
+    """Custom resources and components, not providers.
+
+    The engine analyzes every registration that reaches its step generator, components included
+    (pulumi pkg/resource/deploy/step_generator.go:3450-3486). A remote component's own registration
+    never does (source_eval.go:2826-2836), but offline it stands in for the children its provider
+    would have registered, which the pack then judges from its inputs (secure_ecs_policies.awsx_components).
+    """
+    return not resource.is_provider

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from secure_ecs.time_limits import TimeLimitError
+
 
 class AnalyzerError(Exception):
     """Base class: something went wrong running a policy pack."""
@@ -25,3 +27,7 @@ class AnalyzerCallError(AnalyzerError):
 
 class PolicyConfigError(AnalyzerError):
     """A policy config (file) names an unknown policy, property or enforcement level."""
+
+
+class PackTimeoutError(TimeLimitError, AnalyzerError):
+    """A pack did not start, connect or answer a call within its time limit."""

@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -22,7 +23,8 @@ from typing import IO, Any, NoReturn
 
 import yaml
 
-from secure_ecs.analyzer.errors import PackStartError
+from secure_ecs.analyzer.errors import PackStartError, PackTimeoutError
+from secure_ecs.analyzer.parent_death import dying_with_parent
 
 NODE_HOST = Path("node_modules/@pulumi/pulumi/cmd/run-policy-pack")
 MANIFEST = "PulumiPolicy.yaml"
@@ -102,19 +104,30 @@ def pack_command(pack_dir: Path, engine_address: str, python: str = sys.executab
 
 
 def _drain(stream: IO[bytes], lines: deque[str], first_line: queue.Queue[str] | None) -> None:
-    for raw in iter(stream.readline, b""):
-        line = raw.decode("utf-8", "replace").rstrip("\n")
-        if first_line is not None:
-            first_line.put(line)
-            first_line = None
-        else:
-            lines.append(line)
+    # Only this thread ever touches the stream: it reads to end-of-file, then closes it. Closing it
+    # from another thread would wait for this read, which a grandchild holding the pipe can block forever.
+    with stream:
+        for raw in iter(stream.readline, b""):
+            line = raw.decode("utf-8", "replace").rstrip("\n")
+            if first_line is not None:
+                first_line.put(line)
+                first_line = None
+            else:
+                lines.append(line)
     if first_line is not None:
         first_line.put("")
 
 
+# How often waits re-check that the pack is still alive and nobody asked to stop.
+POLL_SECONDS = 0.05
+
+
 class PackProcess:
-    """A running pack process; ``stop()`` ends it (and only it, with its own process group)."""
+    """A running pack process; ``stop()`` ends it and every process it started (its process group).
+
+    ``abort()`` may be called from any thread: it kills the pack, so a ``start()`` waiting in another
+    thread returns at once instead of waiting out its timeout.
+    """
 
     def __init__(self, pack_dir: Path, engine_address: str, *, python: str = sys.executable, node: str = "node",
                  env: Mapping[str, str] | None = None) -> None:
@@ -125,12 +138,13 @@ class PackProcess:
         self._stdout: deque[str] = deque(maxlen=60)
         self._process: subprocess.Popen[bytes] | None = None
         self._drains: list[threading.Thread] = []
+        self._aborted = threading.Event()
 
     def start(self, timeout: float) -> int:
         """Start the pack and return the port it listens on."""
         try:
             self._process = subprocess.Popen(
-                self.command, cwd=self.pack_dir, env=self._env, stdin=subprocess.DEVNULL,
+                dying_with_parent(self.command), cwd=self.pack_dir, env=self._env, stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
             )
         except OSError as problem:
@@ -143,15 +157,12 @@ class PackProcess:
         ]
         for drain in self._drains:
             drain.start()
-        try:
-            announced = first_line.get(timeout=timeout).strip()
-        except queue.Empty:
-            self._fail(f"announced no port within {timeout:.0f} s")
+        announced = self._first_line(first_line, timeout)
         if not announced.isdigit():
             if announced:
                 self._fail(f"printed {announced!r} instead of a port")
             # Its stdout closed without a line: the pack is exiting (typically it crashed on import).
-            code = self._exit_code(wait=5.0)
+            code = self.exit_code(wait=5.0)
             self._fail(
                 f"exited (code {code}) before announcing a port"
                 if code is not None
@@ -159,12 +170,37 @@ class PackProcess:
             )
         return int(announced)
 
-    def _exit_code(self, wait: float = 0.0) -> int | None:
+    def _first_line(self, first_line: queue.Queue[str], timeout: float) -> str:
+        """The first stdout line; fails as soon as the pack exits without one (a child may hold the pipe)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                return first_line.get(timeout=POLL_SECONDS).strip()
+            except queue.Empty:
+                pass
+            if first_line.empty():  # (a line that arrived just now is read on the next round)
+                self.raise_if_stopped("before announcing a port")
+            if time.monotonic() >= deadline:
+                last = self.stderr_tail().splitlines()[-1]
+                self.stop()
+                raise PackTimeoutError(f"starting policy pack {self.pack_dir}", timeout,
+                                       f"it announced no port; its stderr ended: {last}")
+
+    def raise_if_stopped(self, when: str = "before accepting a connection") -> None:
+        """PackStartError when the pack was aborted or has exited (for waits elsewhere, e.g. the connect)."""
+        if self._aborted.is_set():
+            self._fail(f"was stopped {when}")
+        code = self.exit_code()
+        if code is not None:
+            self._fail(f"exited (code {code}) {when}")
+
+    def exit_code(self, wait: float = 0.0) -> int | None:
         """The pack's exit code, waiting up to ``wait`` seconds for it to exit; None while it runs."""
-        if self._process is None:
+        process = self._process
+        if process is None:
             return None
         try:
-            return self._process.wait(timeout=wait) if wait > 0 else self._process.poll()
+            return process.wait(timeout=wait) if wait > 0 else process.poll()
         except subprocess.TimeoutExpired:
             return None
 
@@ -175,7 +211,7 @@ class PackProcess:
         raise PackStartError(message) from None
 
     def _failure(self, what: str) -> str:
-        code = self._exit_code()
+        code = self.exit_code()
         exited = f" (exit code {code})" if code is not None and f"(code {code})" not in what else ""
         return f"policy pack {self.pack_dir} {what}{exited}.\n--- pack stderr (last lines) ---\n{self.stderr_tail()}"
 
@@ -190,21 +226,30 @@ class PackProcess:
     def running(self) -> bool:
         return self._process is not None and self._process.poll() is None
 
+    def abort(self) -> None:
+        """Kill the pack and its children now; safe from any thread, and before or during ``start``."""
+        self._aborted.set()
+        process = self._process
+        if process is not None:
+            _kill_group(process.pid, signal.SIGKILL)
+
     def stop(self, grace: float = 5.0) -> None:
         process, self._process = self._process, None
         if process is None:
             return
         if process.poll() is None:
+            _kill_group(process.pid, signal.SIGTERM)
             try:
-                os.killpg(process.pid, signal.SIGTERM)
                 process.wait(timeout=grace)
-            except (ProcessLookupError, subprocess.TimeoutExpired):
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.pid, signal.SIGKILL)
+            except subprocess.TimeoutExpired:
+                _kill_group(process.pid, signal.SIGKILL)
                 process.wait()
-        # The pipes reach end-of-file once the process is gone; let the readers finish before closing.
+        # Whatever the pack started (same process group) would keep its pipes open: end it too.
+        _kill_group(process.pid, signal.SIGKILL)
         for drain in self._drains:
             drain.join(timeout=grace)
-        for stream in (process.stdout, process.stderr):
-            if stream is not None:
-                stream.close()
+
+
+def _kill_group(group: int, signum: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(group, signum)

@@ -10,9 +10,10 @@ import pulumi
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from secure_ecs.config.derived import RULE_ERROR
 from secure_ecs.config.errors import StackConfigError
-from secure_ecs.config.network import SUBNET_LAYOUT_ERROR
 from secure_ecs.config.stack import StackConfig
+from secure_ecs.offline.stack_files import OFFLINE_SECRET_PREFIX
 
 NAMESPACE = "secure-ecs"
 
@@ -53,6 +54,18 @@ def _lookup(values: Mapping[str, Any], path: list[str]) -> Any:
     return current
 
 
+# Enough to recognise a value; a huge one (a list of thousands) must not become a huge message.
+MAX_SHOWN_CHARS = 200
+
+
+def _shortened(text: str, limit: int = MAX_SHOWN_CHARS) -> str:
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"
+
+
+def _shown(value: Any) -> str:
+    return _shortened(json.dumps(value, default=str))
+
+
 def _describe(error: ErrorDetails) -> str:
     location = tuple(error["loc"])
     key = f"{NAMESPACE}:" + ".".join(str(part) for part in location)
@@ -63,15 +76,26 @@ def _describe(error: ErrorDetails) -> str:
         return f"{key} is not a known setting; allowed here: {allowed}"
     if error["type"] == "missing":
         return f"{key} is required but not set"
-    if error["type"] == SUBNET_LAYOUT_ERROR:
-        field = str(error.get("ctx", {}).get("field", ""))
-        value = _lookup(value if isinstance(value, Mapping) else {}, field.split("."))
+    if error["type"] == RULE_ERROR:
+        context = error.get("ctx", {})
+        field = str(context.get("field", ""))
+        given = value if isinstance(value, Mapping) else {}
+        value = context["value"] if "value" in context else _lookup(given, field.split("."))
         key = f"{key}.{field}"
     message = error["msg"].removeprefix("Value error, ")
+    if _encrypted(value):
+        return (f"{key} holds an encrypted (`secure:`) value, which an offline plan cannot decrypt and so cannot "
+                "check; plan with a copy of the stack file that holds a plain value there (an ARN is no secret)")
     if error["type"] == "value_error" and isinstance(value, Mapping):
         # A rule across a whole section: the message names the keys; the section itself is noise.
         return f"{key.rstrip(':')}: {message}"
-    return f"{key} = {json.dumps(value, default=str)}: {message}"
+    return f"{key} = {_shown(value)}: {message}"
+
+
+def _encrypted(value: Any) -> bool:
+    """Whether the value is, or directly holds, the offline stand-in for a `secure:` value."""
+    values = value.values() if isinstance(value, Mapping) else [value]
+    return any(isinstance(v, str) and v.startswith(OFFLINE_SECRET_PREFIX) for v in values)
 
 
 def validate_stack_config(values: Mapping[str, Any]) -> StackConfig:
@@ -79,7 +103,9 @@ def validate_stack_config(values: Mapping[str, Any]) -> StackConfig:
     try:
         return StackConfig.model_validate(dict(values))
     except ValidationError as exc:
-        raise StackConfigError([_describe(error) for error in exc.errors(include_url=False)]) from None
+        # A validator's own message may quote the value too: no line may grow with the input.
+        problems = [_shortened(_describe(error), 4 * MAX_SHOWN_CHARS) for error in exc.errors(include_url=False)]
+        raise StackConfigError(problems) from None
 
 
 def load_stack_config() -> StackConfig:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
 from components.image_reference import is_digest, is_ecr_image
 from secure_ecs.config.application import (
@@ -18,27 +18,31 @@ from secure_ecs.config.network import EndpointsConfig, NetworkConfig
 
 class StackConfig(ConfigSection):
     network: NetworkConfig = NetworkConfig()
-    """VPC, subnets, egress, flow logs."""
+    """VPC, subnets, egress, flow logs (`PrivateNetwork`)."""
     endpoints: EndpointsConfig = EndpointsConfig()
-    """VPC endpoints for AWS services."""
+    """VPC endpoints for AWS services (`EndpointSet`). Added to `extraServices` by the stack itself:
+    secretsmanager when the service reads Secrets Manager secrets or a database exists (its master
+    secret, for administration), ssm for SSM parameters, ssmmessages and kms when ECS Exec is on.
+    Secrets need no kms endpoint: Secrets Manager decrypts server-side."""
     service: ServiceConfig
-    """The Fargate service (image, size, secrets)."""
+    """The Fargate service: image, size, secrets (`SecureFargateService`)."""
     alb: AlbConfig
-    """The internet-facing load balancer."""
+    """The internet-facing load balancer (`HardenedAlb`)."""
     database: DatabaseConfig | None = None
-    """PostgreSQL behind the service; no database when absent."""
+    """PostgreSQL behind the service (`PrivateDatabase`); no database when absent."""
     protect_stateful: bool = False
-    """Deletion protection and retain-on-delete for stateful resources (database, repository, keys,
-    log groups, log bucket) and ALB deletion protection."""
-    tags: dict[str, str] = {}
+    """Pulumi `protect` (destroy refused), retain-on-delete and AWS deletion protection for stateful
+    resources (database, repository, keys, log groups, log bucket), and ALB deletion protection."""
+    tags: dict[str, str] = Field(default_factory=dict)
     """Tags for every resource."""
 
     @model_validator(mode="after")
     def _cross_section(self) -> StackConfig:
-        endpoint_azs = self.endpoints.az_count
-        if endpoint_azs is not None and endpoint_azs > self.network.az_count:
+        endpoint_azs = self.endpoints.availability_zone_count
+        network_azs = self.network.availability_zone_count
+        if endpoint_azs is not None and endpoint_azs > network_azs:
             raise ValueError(
-                f"endpoints.azCount {endpoint_azs} exceeds network.azCount {self.network.az_count}; "
+                f"endpoints.availabilityZoneCount {endpoint_azs} exceeds network.availabilityZoneCount {network_azs}; "
                 "endpoints can only be placed in the network's AZs"
             )
         image = self.service.image
@@ -51,7 +55,7 @@ class StackConfig(ConfigSection):
         if self.database:
             taken = sorted(
                 set(DATABASE_SECRET_VARIABLES + DATABASE_PLAIN_VARIABLES)
-                & (set(self.service.secrets) | set(self.service.environment))
+                & (set(self.service.secrets or {}) | set(self.service.environment or {}))
             )
             if taken:
                 raise ValueError(
@@ -64,9 +68,11 @@ class StackConfig(ConfigSection):
         """Extra interface endpoints, plus those the service's settings imply.
 
         Secrets Manager and SSM decrypt with KMS on the caller's behalf, so secrets need only their
-        store's endpoint; ECS Exec needs the Session Manager channel and the session key.
+        store's endpoint; ECS Exec needs the Session Manager channel and the session key. A database
+        implies Secrets Manager for its master secret: the one-off administration task that creates the
+        application's IAM database user reads it from inside the VPC.
         """
-        references = list(self.service.secrets.values())
+        references = [str(r) for r in (self.service.secrets or {}).values()]
         implied = []
         if self.database is not None or any(":secretsmanager:" in r for r in references):
             implied.append("secretsmanager")
@@ -74,4 +80,4 @@ class StackConfig(ConfigSection):
             implied.append("ssm")
         if self.service.enable_execute_command:
             implied += ["ssmmessages", "kms"]
-        return list(dict.fromkeys([*self.endpoints.extra_services, *implied]))
+        return list(dict.fromkeys([*(self.endpoints.extra_services or []), *implied]))

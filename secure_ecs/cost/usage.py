@@ -16,7 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 class UsageAssumptions(BaseModel):
     """Monthly workload assumptions for one stack."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # Infinity and NaN are no usage figures (files are also read strictly: `true` is no request count).
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     hours_per_month: float = Field(730.0, gt=0, le=744, description="Billable hours in a month (AWS uses 730).")
 

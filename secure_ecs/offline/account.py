@@ -8,6 +8,7 @@ raises `UnansweredInvokeError`, so a program never continues on a made-up empty 
 
 from __future__ import annotations
 
+import base64
 import re
 import threading
 from collections.abc import Callable, Iterable, Mapping
@@ -36,6 +37,7 @@ class NoMatchingResourceError(Exception):
             "instead, or run a real `pulumi preview`"
         )
         self.token = token
+        self.detail = detail
 
 
 def _filters(args: Mapping[str, Any], extra: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
@@ -559,6 +561,33 @@ def _ecr_repository(account: EmulatedAccount, args: dict[str, Any]) -> dict[str,
         "tags": _tags(tags),
         "region": account.region_of(args),
     }
+
+
+def _registry_login(account: EmulatedAccount, args: dict[str, Any]) -> dict[str, Any]:
+    """The registry login a docker build reads: a base64 ``user:password`` token for the account's registry."""
+    ecr = account.aws.client("ecr", args.get("region") or None)
+    request = {"registryIds": [args["registryId"]]} if args.get("registryId") else {}
+    data = ecr.get_authorization_token(**request)["authorizationData"][0]
+    return {
+        **args,
+        "authorizationToken": data["authorizationToken"],
+        "expiresAt": str(data["expiresAt"]),
+        "proxyEndpoint": data["proxyEndpoint"],
+        "registryId": args.get("registryId") or account.aws.client("sts").get_caller_identity()["Account"],
+        "region": account.region_of(args),
+    }
+
+
+@answers("aws:ecr/getAuthorizationToken:getAuthorizationToken")
+def _authorization_token(account: EmulatedAccount, args: dict[str, Any]) -> dict[str, Any]:
+    login = _registry_login(account, args)
+    user, password = base64.b64decode(login["authorizationToken"]).decode().split(":", 1)
+    return {**login, "id": account.region_of(args), "userName": user, "password": password}
+
+
+@answers("aws:ecr/getCredentials:getCredentials")
+def _credentials(account: EmulatedAccount, args: dict[str, Any]) -> dict[str, Any]:
+    return {**_registry_login(account, args), "id": args["registryId"]}
 
 
 def default_responder(settings: StackSettings) -> EmulatedAccount:

@@ -70,6 +70,15 @@ class CapturedResource:
 
 
 @dataclass(frozen=True)
+class PlaceholderAnswer:
+    """A data source the emulated account could not answer, answered with a marked placeholder instead."""
+
+    token: str
+    reason: str
+    """Why the account could not answer (no emulation for the data source, or nothing matched)."""
+
+
+@dataclass(frozen=True)
 class ResourceGraph:
     """Every resource one program run registered, in registration order, plus its stack outputs."""
 
@@ -77,6 +86,13 @@ class ResourceGraph:
     stack: str
     resources: tuple[CapturedResource, ...]
     stack_outputs: Mapping[str, Any] = field(default_factory=dict)
+    placeholder_answers: tuple[PlaceholderAnswer, ...] = ()
+    """Data sources answered with placeholders (their results are not what the account would return)."""
+
+    @property
+    def opaque_components(self) -> list[CapturedResource]:
+        """Remote components: built by their provider's Construct, so their children are not in the graph."""
+        return [r for r in self.resources if r.remote]
 
     def __iter__(self) -> Iterator[CapturedResource]:
         return iter(self.resources)

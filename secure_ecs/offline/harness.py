@@ -25,10 +25,13 @@ from pulumi.runtime.stack import wait_for_rpcs
 
 from secure_ecs import PROJECT_ROOT
 from secure_ecs.offline.account import default_responder
-from secure_ecs.offline.attributes import AccountContext, computed_attributes
-from secure_ecs.offline.graph import ResourceGraph
+from secure_ecs.offline.attributes import AccountContext
+from secure_ecs.offline.declared_outputs import DeclaredOutputs
+from secure_ecs.offline.graph import UNKNOWN, ResourceGraph
 from secure_ecs.offline.invokes import InvokeResponder
+from secure_ecs.offline.mocks import OfflineMocks
 from secure_ecs.offline.monitor import CapturingMonitor
+from secure_ecs.offline.program_guard import ProgramExit, contained_program
 from secure_ecs.offline.stack_files import StackSettings, read_program_location, read_stack_settings
 
 
@@ -36,32 +39,14 @@ class ProgramError(Exception):
     """The program could not be run to completion; the message says why and what to do."""
 
 
-class OfflineMocks(pulumi.runtime.Mocks):
-    """Computed attributes for resources, the responder for invokes."""
-
-    def __init__(self, responder: InvokeResponder, account: AccountContext, preview: bool = False) -> None:
-        self.responder = responder
-        self.account = account
-        self.preview = preview
-
-    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
-        if args.resource_id:  # a read (`.get`) of an existing resource
-            return args.resource_id, dict(args.inputs)
-        if self.preview:
-            # As in `pulumi preview` of a new stack: ids and computed attributes are not known yet.
-            return None, dict(args.inputs)
-        return computed_attributes(args.typ, args.name, args.inputs, self.account)
-
-    def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:  # type: ignore[override]
-        # A bare dict is the mock monitor's "no check failures" form.
-        return self.responder.answer(args.token, args.args)
-
-
 @contextmanager
 def _program_environment(program_dir: Path) -> Iterator[None]:
     """The working directory and import path a program gets from `pulumi up`."""
     previous_cwd = Path.cwd()
     previous_path = list(sys.path)
+    shadowed = _shadowed_modules(program_dir)
+    for name in shadowed:
+        del sys.modules[name]
     previous_modules = set(sys.modules)
     os.chdir(program_dir)
     sys.path.insert(0, str(program_dir))
@@ -76,13 +61,45 @@ def _program_environment(program_dir: Path) -> Iterator[None]:
             module_file = getattr(sys.modules[name], "__file__", None) or ""
             if module_file.startswith(str(program_dir)) and "site-packages" not in module_file:
                 del sys.modules[name]
+        sys.modules.update(shadowed)
+
+
+def _shadowed_modules(program_dir: Path) -> dict[str, Any]:
+    """Already imported modules that the program's own top-level modules and packages shadow.
+
+    With the program folder first on the import path, `import components` must find the program's
+    own `components` package, not one this process imported earlier (secure-ecs's, say).
+    """
+    local = {p.stem for p in program_dir.glob("*.py")} | {p.parent.name for p in program_dir.glob("*/__init__.py")}
+    local.discard("__main__")  # runpy swaps that one itself
+    return {
+        name: module
+        for name, module in list(sys.modules.items())
+        if name.split(".")[0] in local
+        and not (getattr(module, "__file__", None) or "").startswith(str(program_dir))
+    }
 
 
 async def _resolve_stack_outputs() -> dict[str, Any]:
     root = pulumi.runtime.get_root_resource()
     outputs = getattr(root, "outputs", {}) or {}
-    resolved = await pulumi.Output.from_input(outputs).future()
-    return dict(resolved or {})
+    resolved: dict[str, Any] = {}
+    # One by one: a single unknown export would make the whole dict unknown (and read as empty).
+    for key, value in outputs.items():
+        output = pulumi.Output.from_input(value)
+        resolved[key] = await output.future() if await output.is_known() else UNKNOWN
+    return resolved
+
+
+def _drop_unretrieved_failures(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    """Keep asyncio quiet about the failed outputs a failed program leaves behind.
+
+    When one `apply` raises, the SDK fails every output and registration that depends on it, and
+    each failed future that nobody awaited logs "Future exception was never retrieved" with a full
+    traceback when it is collected: hundreds of copies of the one error the plan reports.
+    """
+    if "never retrieved" not in str(context.get("message", "")):
+        loop.default_exception_handler(context)
 
 
 def _close(loop: asyncio.AbstractEventLoop) -> None:
@@ -106,11 +123,16 @@ def _run_in_fresh_context(
     environment: AbstractContextManager[object],
 ) -> ResourceGraph:
     loop = asyncio.new_event_loop()
+    loop.set_exception_handler(_drop_unretrieved_failures)
     asyncio.set_event_loop(loop)
     # The SDK tracks outstanding outputs process-wide; drop any left by an earlier run that failed.
     SETTINGS.rpc_manager.clear()
     SETTINGS.outputs.clear()
-    mocks = OfflineMocks(responder, account, settings.preview)
+    declared = DeclaredOutputs()
+    mocks = OfflineMocks(
+        responder, account, settings.preview, strict_invokes=settings.strict_invokes, declared=declared,
+        stack_reference_outputs=settings.stack_reference_outputs,
+    )
     monitor = CapturingMonitor(mocks)
     pulumi.runtime.set_all_config(
         {**settings.config, "aws:region": settings.config.get("aws:region", account.region)},
@@ -119,14 +141,23 @@ def _run_in_fresh_context(
     pulumi.runtime.set_mocks(
         mocks, project=settings.project, stack=settings.stack, preview=settings.preview, monitor=monitor
     )
+    declared.install()
     # A responder that is a context manager (an emulated account) stays switched on for the whole
     # run: invokes are answered on executor threads, concurrently.
     account_scope = responder if isinstance(responder, AbstractContextManager) else nullcontext()
     try:
-        with account_scope, environment:  # until every registration resolved: they may import program modules
+        # Until every registration resolved: they may import program modules (and call sys.exit, or print).
+        with account_scope, environment, contained_program():
             program()
             loop.run_until_complete(wait_for_rpcs())
             stack_outputs = loop.run_until_complete(_resolve_stack_outputs())
+    except ProgramExit as exit_:
+        raise ProgramError(str(exit_)) from None
+    except Exception as error:
+        if mocks.placeholders:  # a made-up answer may be what the program tripped over
+            listed = "; ".join(f"{a.token} ({a.reason})" for a in mocks.placeholders)
+            error.add_note(f"Data sources answered with placeholders before this: {listed}.")
+        raise
     finally:
         _close(loop)
     return ResourceGraph(
@@ -134,6 +165,7 @@ def _run_in_fresh_context(
         stack=settings.stack,
         resources=monitor.captured_resources(),
         stack_outputs=stack_outputs,
+        placeholder_answers=tuple(dict.fromkeys(mocks.placeholders)),  # one line per distinct answer
     )
 
 

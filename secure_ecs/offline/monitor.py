@@ -5,17 +5,19 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from google.protobuf import json_format
+from google.protobuf import json_format, struct_pb2
 from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockMonitor
 
-from secure_ecs.offline.graph import STACK_TYPE, CapturedResource, ResourceOptions
+from secure_ecs.offline.graph import STACK_TYPE, UNKNOWN, CapturedResource, ResourceOptions
 
 
 def _plain(struct: Any) -> dict[str, Any]:
-    """Protobuf Struct -> plain dict, keeping the engine's unknown sentinel and secrets unwrapped."""
+    """Protobuf Struct -> plain dict: the engine's unknown sentinel kept, secrets unwrapped, resource
+    references as ids or URNs."""
     value = json_format.MessageToDict(struct) if struct is not None else {}
-    return _unwrap_secrets(value)  # type: ignore[no-any-return]
+    # Registered outputs (a component's, the stack's exports) may hold resource objects too.
+    return _unwrap_secrets(_reference_as_engine_sends_it(value))  # type: ignore[no-any-return]
 
 
 def _unwrap_secrets(value: Any) -> Any:
@@ -29,6 +31,35 @@ def _unwrap_secrets(value: Any) -> Any:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
+
+
+def _reference_as_engine_sends_it(value: Any) -> Any:
+    """Resource references replaced by what the engine hands analyzers and providers without
+    ``KeepResources``: a custom resource's id (unknown while it has none), a component's URN."""
+    if isinstance(value, dict):
+        if value.get(rpc._special_sig_key) == rpc._special_resource_sig:
+            if "id" in value:
+                return value["id"] or UNKNOWN
+            return value.get("urn", UNKNOWN)
+        return {k: _reference_as_engine_sends_it(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_reference_as_engine_sends_it(v) for v in value]
+    return value
+
+
+def _without_references(struct: struct_pb2.Struct) -> struct_pb2.Struct | None:
+    """A copy of ``struct`` with resource references flattened, or None when it holds none."""
+    if rpc._special_resource_sig not in str(struct):
+        return None
+    flattened = struct_pb2.Struct()
+    flattened.update(_reference_as_engine_sends_it(json_format.MessageToDict(struct)))
+    return flattened
+
+
+def _modelled(outputs: dict[str, Any], inputs: dict[str, Any]) -> dict[str, Any]:
+    """The state minus the unknown fillers the mocks add for outputs they do not model (see
+    `declared_outputs`): stack policies should see what the harness computed, not a wall of unknowns."""
+    return {k: v for k, v in outputs.items() if not (v == UNKNOWN and k not in inputs)}
 
 
 class CapturingMonitor(MockMonitor):
@@ -51,6 +82,14 @@ class CapturingMonitor(MockMonitor):
         return str(super().make_urn(parent, type_, name))
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+        flattened = _without_references(request.object)
+        if flattened is not None:
+            # Mocks, analyzers and the captured graph see ids and URNs, never resource objects: a
+            # resource object echoed back in a mock's state would make the monitor's worker thread
+            # wait forever on an output of the program's event loop.
+            original, request = request, type(request)()
+            request.CopyFrom(original)
+            request.object.CopyFrom(flattened)
         response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
         options = self._options(request)
         if request.type == STACK_TYPE:
@@ -60,6 +99,7 @@ class CapturingMonitor(MockMonitor):
                 inputs=_plain(request.object), outputs={}, options=options,
             )
             return response
+        inputs = _plain(request.object)
         self.captured.append(
             CapturedResource(
                 urn=response.urn,
@@ -67,8 +107,8 @@ class CapturingMonitor(MockMonitor):
                 name=request.name,
                 custom=bool(request.custom),
                 parent=request.parent or self.stack_urn,
-                inputs=_plain(request.object),
-                outputs=_plain(response.object) if request.custom else {},
+                inputs=inputs,
+                outputs=_modelled(_plain(response.object), inputs) if request.custom else {},
                 id=response.id,
                 provider=request.provider,
                 dependencies=tuple(request.dependencies),
@@ -79,6 +119,22 @@ class CapturingMonitor(MockMonitor):
                 remote=bool(request.remote),
             )
         )
+        return response
+
+    def ReadResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+        flattened = _without_references(request.properties)
+        if flattened is not None:
+            original, request = request, type(request)()
+            request.CopyFrom(original)
+            request.properties.CopyFrom(flattened)
+        response = super().ReadResource(request)  # type: ignore[no-untyped-call]
+        unknown = [key for key, value in response.properties.items() if value == UNKNOWN]
+        if unknown:
+            # The SDK turns unknown sentinels in a read's result into known Nones outside a preview;
+            # the response's `unknown` flag is the way to say "not known" for a read.
+            for key in unknown:
+                del response.properties[key]
+            response.unknown = True
         return response
 
     @staticmethod

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import botocore.loaders
 import yaml
 
 
@@ -24,10 +27,43 @@ class StackSettings:
     secret_keys: tuple[str, ...] = ()
     preview: bool = False
     """Run as `pulumi preview` (computed values unknown) rather than `pulumi up`."""
+    strict_invokes: bool = False
+    """Stop at a data source the emulated account cannot answer, instead of answering with a placeholder."""
+    stack_reference_outputs: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    """Outputs of other stacks, by stack name, for `pulumi.StackReference`; unknown for stacks not listed."""
+
+
+# A stack file is a few kilobytes; these bounds stop a small file of nested YAML aliases from
+# expanding into gigabytes (every alias is a reference; the expansion happens when it is used).
+MAX_FILE_BYTES = 1_000_000
+MAX_VALUES = 100_000
+OFFLINE_SECRET_PREFIX = "[offline placeholder for secret "
+
+
+class _DuplicateKeyError(yaml.YAMLError):
+    def __init__(self, key: object, first_line: int, second_line: int) -> None:
+        super().__init__(f"the key {key!r} appears twice, on lines {first_line} and {second_line}")
 
 
 class _Yaml12Loader(yaml.SafeLoader):
-    """YAML 1.2 booleans, as the Pulumi CLI reads stack files: `yes`, `on`, `no` stay strings."""
+    """YAML 1.2 booleans, as the Pulumi CLI reads stack files: `yes`, `on`, `no` stay strings.
+
+    A key given twice in one mapping is an error, as in the CLI's YAML parser (PyYAML would keep
+    the last value silently); keys merged in with `<<:` may still be overridden.
+    """
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[object, object]:
+        lines: dict[object, int] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = self.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1
+            if isinstance(key, str | int | float | bool) and key in lines:
+                raise _DuplicateKeyError(key, lines[key], line)
+            if isinstance(key, str | int | float | bool):
+                lines[key] = line
+        return super().construct_mapping(node, deep=deep)
 
 
 _Yaml12Loader.yaml_implicit_resolvers = {
@@ -41,15 +77,38 @@ _Yaml12Loader.add_implicit_resolver(
 
 def _load_yaml(path: Path) -> Any:
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_Yaml12Loader)
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise StackFileError(f"{path} is larger than {MAX_FILE_BYTES:,} bytes; a stack file holds settings")
+        document = yaml.load(path.read_text(encoding="utf-8"), Loader=_Yaml12Loader)
     except FileNotFoundError:
         raise StackFileError(f"{path} does not exist") from None
     except OSError as exc:
         raise StackFileError(f"{path} cannot be read: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
         raise StackFileError(f"{path} is not UTF-8 text") from None
+    except _DuplicateKeyError as exc:
+        raise StackFileError(f"{path}: {exc}; keep one of them") from None
     except yaml.YAMLError as exc:
         raise StackFileError(f"{path} is not valid YAML: {exc}") from None
+    if _expanded_size(document) > MAX_VALUES:
+        raise StackFileError(
+            f"{path} expands to more than {MAX_VALUES:,} values (YAML aliases that refer to aliases); "
+            "write the settings out instead"
+        )
+    return document
+
+
+def _expanded_size(document: Any) -> int:
+    """How many values the document holds once every alias is expanded (counting stops past the bound)."""
+    count, pending = 0, [document]
+    while pending and count <= MAX_VALUES:
+        value = pending.pop()
+        count += 1
+        if isinstance(value, dict):
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+    return count
 
 
 def _project_document(project_dir: Path) -> dict[str, Any]:
@@ -82,7 +141,7 @@ def _engine_string(value: Any) -> str:
 
 
 def _secret_placeholder(key: str) -> str:
-    return f"[offline placeholder for secret {key}]"
+    return f"{OFFLINE_SECRET_PREFIX}{key}]"
 
 
 def _resolve(key: str, value: Any, secret_keys: list[str]) -> Any:
@@ -112,4 +171,36 @@ def read_stack_settings(project_dir: Path, stack: str) -> StackSettings:
     for key, value in raw_config.items():
         qualified = key if ":" in str(key) else f"{project}:{key}"
         config[qualified] = _engine_string(_resolve(qualified, value, secret_keys))
+    region = config.get(REGION_KEY)
+    if region is not None and REGION_KEY not in secret_keys and not is_region_name(region):
+        raise StackFileError(f"aws:region {region!r} in {stack_file} is not an AWS region name such as us-east-1 or "
+                             "eu-west-1; correct it")
     return StackSettings(project=project, stack=stack, config=config, secret_keys=tuple(secret_keys))
+
+
+REGION_KEY = "aws:region"
+
+
+@functools.cache
+def _region_patterns() -> tuple[re.Pattern[str], ...]:
+    """Each AWS partition's region-name pattern, from botocore's endpoint data (new regions included)."""
+    endpoints = botocore.loaders.create_loader().load_data("endpoints")
+    return tuple(re.compile(partition["regionRegex"]) for partition in endpoints["partitions"])
+
+
+def is_region_name(name: str) -> bool:
+    return any(pattern.fullmatch(name) for pattern in _region_patterns())
+
+
+def read_stack_outputs(path: Path) -> dict[str, dict[str, Any]]:
+    """A JSON object of stack name -> that stack's outputs (e.g. `pulumi stack output --json` per stack)."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise StackFileError(f"--stack-outputs {path} cannot be read: {exc.strerror or exc}") from None
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise StackFileError(f"--stack-outputs {path} is not JSON: {exc}") from None
+    if not isinstance(document, dict) or not all(isinstance(v, dict) for v in document.values()):
+        raise StackFileError(f"--stack-outputs {path} must be a JSON object of stack names (org/project/stack) "
+                             "to objects of outputs")
+    return {str(stack): dict(outputs) for stack, outputs in document.items()}

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import inspect
 import traceback
 from pathlib import Path
 
+from secure_ecs import PROJECT_ROOT
 from secure_ecs.analyzer import AnalyzerError, PackStartError, PolicyConfigError
 from secure_ecs.offline.account import NoMatchingResourceError
 from secure_ecs.offline.harness import ProgramError
@@ -12,8 +14,24 @@ from secure_ecs.offline.invokes import UnansweredInvokeError
 from secure_ecs.offline.stack_files import StackFileError
 from secure_ecs.plan.source_locations import is_program_file
 
-# Modules whose exceptions mean "the stack's configuration or a component's arguments are wrong".
-_CONFIG_MODULES = ("secure_ecs.config", "components", "pydantic")
+# Where the exceptions that mean "the stack's configuration or a component's arguments are wrong"
+# are defined: this project's config layer and components (StackConfigError, ComponentArgumentError).
+# Judged by the file that defines the exception's class, not by module name: a program's own
+# `components` package is the program's code.
+_CONFIG_ERROR_HOMES = (PROJECT_ROOT / "secure_ecs" / "config", PROJECT_ROOT / "components")
+
+
+def _is_config_error(error: BaseException) -> bool:
+    try:
+        defined_in = Path(inspect.getfile(type(error))).resolve()
+    except (TypeError, OSError):
+        return False
+    if any(defined_in.is_relative_to(home.resolve()) for home in _CONFIG_ERROR_HOMES):
+        return True
+    # pydantic's ValidationError counts when it was raised while reading this project's stack config.
+    raised_in = [Path(frame.filename).resolve() for frame in traceback.extract_tb(error.__traceback__)]
+    config_home = _CONFIG_ERROR_HOMES[0].resolve()
+    return type(error).__module__.startswith("pydantic") and any(p.is_relative_to(config_home) for p in raised_in)
 
 
 def _program_frame(error: BaseException, program_dir: Path) -> str:
@@ -61,7 +79,8 @@ def _pack_problem(error: AnalyzerError, debug: bool) -> str:
 
 
 def _program_problem(error: BaseException, cause: BaseException, program_dir: Path, stack: str) -> str:
-    where = _program_frame(error, program_dir)
+    # The cause's own traceback reaches into the program (an `apply` callback); the wrapper's may not.
+    where = _program_frame(cause, program_dir) or _program_frame(error, program_dir)
     at = f" at {where}" if where else ""
     if isinstance(cause, SyntaxError):
         location = f"{cause.filename}:{cause.lineno}" if cause.filename else "the program"
@@ -74,7 +93,7 @@ def _program_problem(error: BaseException, cause: BaseException, program_dir: Pa
         return (f"The program{at} imports {cause.name!r}, which is not installed where secure-ecs runs. Install "
                 "the program's requirements into the same Python environment as secure-ecs and run the plan again.")
     kind = type(cause).__name__
-    if type(cause).__module__.startswith(_CONFIG_MODULES):
+    if _is_config_error(cause):
         return (f"The configuration of stack '{stack}' was rejected ({kind}{at}): {cause}. Fix "
                 f"Pulumi.{stack}.yaml (or the component arguments) and run the plan again.")
     return (f"The program raised {kind}{at}: {cause}. This is an error in the program or its configuration, "
@@ -82,7 +101,13 @@ def _program_problem(error: BaseException, cause: BaseException, program_dir: Pa
 
 
 def explain(error: BaseException, program_dir: Path, stack: str, debug: bool = False) -> str:
-    """The paragraph printed for an error that stops a plan."""
+    """The paragraph printed for an error that stops a plan, with the notes the harness added."""
+    paragraph = _explain(error, program_dir, stack, debug)
+    notes = " ".join(str(note) for note in getattr(error, "__notes__", ()))
+    return f"{paragraph} {notes}" if notes else paragraph
+
+
+def _explain(error: BaseException, program_dir: Path, stack: str, debug: bool) -> str:
     if isinstance(error, AnalyzerError):
         return _pack_problem(error, debug)
     already_clear = UnansweredInvokeError | NoMatchingResourceError | StackFileError

@@ -17,8 +17,10 @@ from secure_ecs.cost import to_json
 from secure_ecs.offline.graph import CapturedResource
 from secure_ecs.plan.graph_views import is_component, owning_component
 from secure_ecs.plan.model import PlanResult, SourceLocation, tool_version
+from secure_ecs.plan.visibility import opaque_components
+from secure_ecs.tfplan.report import terraform_plan_json
 
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "1.3.0"
 SCHEMA_FILE = "plan-report.schema.json"
 
 
@@ -84,6 +86,7 @@ def _packs(result: PlanResult) -> list[dict[str, Any]]:
             "version": pack.info.version,
             "directory": result.relative_path(pack.directory),
             "configFile": result.relative_path(pack.config_file) if pack.config_file else None,
+            "configSource": "file" if pack.config_file else "packDefaults",
             "policies": [
                 {
                     "name": policy.name,
@@ -132,7 +135,14 @@ def plan_document(result: PlanResult) -> dict[str, Any]:
         "resources": [_resource(result, r, index) for r in graph],
         "violations": [_violation(result, d, index) for d in diagnostics],
         "stackOutputs": plain(dict(graph.stack_outputs)),
+        "opaqueComponents": [
+            {"urn": c.urn, "type": c.type, "name": c.name, "checkedFromInputs": list(c.checked_from_inputs),
+             "unchecked": c.unchecked}
+            for c in opaque_components(result)
+        ],
+        "placeholderAnswers": [{"dataSource": a.token, "reason": a.reason} for a in graph.placeholder_answers],
         "cost": to_json(result.cost) if result.cost else {"unavailable": result.cost_unavailable},
+        "terraformPlan": terraform_plan_json(result),
     }
 
 

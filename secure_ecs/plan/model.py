@@ -10,6 +10,8 @@ from secure_ecs.analyzer import AnalyzerInfo, Diagnostic
 from secure_ecs.cost import CostEstimate
 from secure_ecs.offline.graph import ResourceGraph
 from secure_ecs.offline.stack_files import read_program_location
+from secure_ecs.tfplan.checkov import ScannerResult
+from secure_ecs.tfplan.export import TerraformPlan
 
 SEVERITY_ORDER = ("critical", "high", "medium", "low", "")
 """Most severe first; "" is a policy that declares no severity."""
@@ -48,6 +50,12 @@ class PlanResult:
     cost: CostEstimate | None = None
     """Monthly estimate of the graph; None when it cannot be priced (see `cost_unavailable`)."""
     cost_unavailable: str = ""
+    terraform_plan: TerraformPlan | None = None
+    """The graph as Terraform plan JSON (plan.tfplan.json), with what it could not map or know."""
+    scanner: ScannerResult | None = None
+    """A Terraform-plan scanner's verdicts (`--scanner`); None when none ran."""
+    scanner_gate: bool = False
+    """Whether the scanner's failed checks count toward the exit status (`--scanner-gate`)."""
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
@@ -59,8 +67,9 @@ class PlanResult:
 
     @property
     def exit_code(self) -> int:
-        """0 when nothing mandatory was violated, 1 otherwise (2 is for errors, never set here)."""
-        return 1 if self.mandatory_violations else 0
+        """0 when nothing mandatory was violated (nor a gated scanner check), 1 otherwise (2 is for errors)."""
+        scanner_failed = bool(self.scanner_gate and self.scanner and self.scanner.failed)
+        return 1 if self.mandatory_violations or scanner_failed else 0
 
     def relative_path(self, path: Path) -> str:
         root = self.source_root or self.program_dir

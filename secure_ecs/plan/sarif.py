@@ -14,6 +14,8 @@ from typing import Any
 
 from secure_ecs.analyzer import Diagnostic, PolicyDescriptor
 from secure_ecs.plan.model import PlanResult, tool_version
+from secure_ecs.plan.visibility import opaque_components
+from secure_ecs.tfplan.report import sarif_run
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SOURCE_ROOT = "SRCROOT"
@@ -86,6 +88,38 @@ def _result(result: PlanResult, diagnostic: Diagnostic, rule_index: dict[str, in
     return sarif_result
 
 
+def _notification(result: PlanResult, identifier: str, text: str, urn: str = "") -> dict[str, Any]:
+    location = result.locations.get(urn)
+    path, line = (location.path, location.line) if location else (result.program_file(), 1)
+    notification: dict[str, Any] = {
+        "descriptor": {"id": identifier},
+        "level": "warning",
+        "message": {"text": text},
+        "locations": [{"physicalLocation": {"artifactLocation": {"uri": result.relative_path(path),
+                                                                 "uriBaseId": SOURCE_ROOT},
+                                            "region": {"startLine": max(line, 1)}}}],
+    }
+    if urn:
+        notification["locations"][0]["logicalLocations"] = [{"fullyQualifiedName": urn, "kind": "resource"}]
+    return notification
+
+
+def _notifications(result: PlanResult) -> list[dict[str, Any]]:
+    """What the plan could not see: code scanning shows these beside the results, never as a pass."""
+    notes = [
+        _notification(result, "secure-ecs/opaque-component",
+                      f"{c.name} ({c.type}) is a remote component: {c.unchecked}.", c.urn)
+        for c in opaque_components(result)
+    ]
+    notes += [
+        _notification(result, "secure-ecs/placeholder-data-source",
+                      f"data source {a.token}: {a.reason}; answered with a placeholder, "
+                      "values built from it are not real.")
+        for a in result.graph.placeholder_answers
+    ]
+    return notes
+
+
 def sarif_document(result: PlanResult) -> dict[str, Any]:
     # A pack given twice (e.g. with two configs) would repeat its rules; SARIF wants each id once.
     rules_by_id: dict[str, dict[str, Any]] = {}
@@ -96,6 +130,7 @@ def sarif_document(result: PlanResult) -> dict[str, Any]:
     rules = list(rules_by_id.values())
     rule_index = {rule["id"]: position for position, rule in enumerate(rules)}
     root = (result.source_root or result.program_dir).resolve()
+    scanner_run = sarif_run(result, SOURCE_ROOT, root.as_uri() + "/")
     return {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
@@ -111,8 +146,10 @@ def sarif_document(result: PlanResult) -> dict[str, Any]:
                 "automationDetails": {"id": f"secure-ecs-plan/{result.graph.stack}/"},
                 "originalUriBaseIds": {SOURCE_ROOT: {"uri": root.as_uri() + "/"}},
                 "results": [_result(result, d, rule_index) for d in result.diagnostics],
+                "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": _notifications(result)}],
                 "properties": {"project": result.graph.project, "stack": result.graph.stack},
-            }
+            },
+            *([scanner_run] if scanner_run else []),
         ],
     }
 

@@ -15,6 +15,8 @@ from secure_ecs.analyzer import Diagnostic
 from secure_ecs.plan.graph_views import component_label, resource_label, resources_by_component
 from secure_ecs.plan.key_settings import key_settings
 from secure_ecs.plan.model import PlanResult, severity_rank
+from secure_ecs.plan.visibility import opaque_components
+from secure_ecs.tfplan.report import summary_section
 
 _SEVERITY_STYLES = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "": "white"}
 _ENFORCEMENT_STYLES = {"mandatory": "bold red", "remediate": "bold red", "advisory": "yellow"}
@@ -28,8 +30,33 @@ def _header(result: PlanResult) -> Text:
         ("secure-ecs plan", "bold"),
         f"  project {graph.project}, stack {graph.stack}\n",
         f"program {result.program_dir}\n",
-        f"{custom} cloud resources in {len(graph)} registrations; policy packs: {packs}",
+        f"{custom} cloud resources in {len(graph)} registrations; policy packs: {packs}\n",
+        f"policy config: {_configs(result)}",
     )
+
+
+def _configs(result: PlanResult) -> str:
+    return "; ".join(
+        f"{pack.info.name}: {result.relative_path(pack.config_file) if pack.config_file else 'the pack defaults'}"
+        for pack in result.packs
+    ) or "none"
+
+
+def _not_visible(result: PlanResult) -> Iterator[RenderableType]:
+    """The components whose children the plan could not see, and the data sources it made up."""
+    components = opaque_components(result)
+    placeholders = result.graph.placeholder_answers
+    if not components and not placeholders:
+        return
+    yield Rule("not visible offline")
+    for component in components:
+        location = result.locations.get(component.urn)
+        where = f" at {result.relative_path(location.path)}:{location.line}" if location else ""
+        yield Text.assemble((f"{component.name} ({component.type})", "bold"), f"{where}: remote component, ",
+                            component.unchecked, ".")
+    for answer in placeholders:
+        yield Text.assemble((answer.token, "bold"), f": {answer.reason}; answered with a marked placeholder "
+                            "(values built from it are not real). Use --strict to stop instead.")
 
 
 def _component_tables(result: PlanResult) -> Iterator[RenderableType]:
@@ -90,9 +117,15 @@ def _violations(result: PlanResult) -> Iterator[RenderableType]:
 def _verdict(result: PlanResult) -> Text:
     mandatory = len(result.mandatory_violations)
     advisory = len(result.diagnostics) - mandatory
+    hidden = len(result.graph.opaque_components) + len(result.graph.placeholder_answers)
+    caveat = f" {hidden} component(s) or data source(s) were not fully visible (see above)." if hidden else ""
     if mandatory:
-        return Text(f"FAILED: {mandatory} mandatory violation(s), {advisory} advisory.", style="bold red")
-    return Text(f"PASSED: no mandatory violation ({advisory} advisory).", style="bold green")
+        return Text(f"FAILED: {mandatory} mandatory violation(s), {advisory} advisory.{caveat}", style="bold red")
+    if result.exit_code:
+        failed = len(result.scanner.failed) if result.scanner else 0
+        return Text(f"FAILED: {failed} scanner check(s) failed (--scanner-gate); no mandatory violation "
+                    f"({advisory} advisory).{caveat}", style="bold red")
+    return Text(f"PASSED: no mandatory violation ({advisory} advisory).{caveat}", style="bold green")
 
 
 def _cost(result: PlanResult) -> Text:
@@ -116,10 +149,12 @@ def summary_renderable(result: PlanResult) -> RenderableType:
         _header(result),
         Rule("resources by component"),
         *_component_tables(result),
+        *_not_visible(result),
         Rule("estimated monthly cost"),
         _cost(result),
         Rule("policy violations by severity"),
         *_violations(result),
+        *summary_section(result),
         _verdict(result),
     )
 

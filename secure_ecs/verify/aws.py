@@ -18,12 +18,18 @@ from botocore.exceptions import (
     NoRegionError,
     PartialCredentialsError,
     ProfileNotFound,
+    ReadTimeoutError,
     SSOTokenLoadError,
     UnauthorizedSSOTokenError,
 )
 
-# Few retries and short connect timeouts: an unreachable endpoint should be reported in seconds.
-_CLIENT_CONFIG = Config(retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=10, read_timeout=30)
+DEFAULT_CALL_SECONDS = 10.0
+
+
+def client_config(call_seconds: float = DEFAULT_CALL_SECONDS) -> Config:
+    """One retry and a time limit per attempt: an endpoint that never answers is reported in seconds."""
+    return Config(retries={"total_max_attempts": 2, "mode": "standard"}, connect_timeout=call_seconds,
+                  read_timeout=call_seconds)
 
 # Error codes meaning "these credentials are not accepted", whichever service answers first.
 _REJECTED_CREDENTIALS = frozenset({
@@ -46,6 +52,8 @@ class AwsContext:
     session: boto3.Session
     region: str
     endpoint_url: str | None = None
+    call_seconds: float = DEFAULT_CALL_SECONDS
+    """Time limit of each attempt of each AWS call."""
     _clients: dict[str, Any] = field(default_factory=dict)
 
     def client(self, service: str) -> Any:
@@ -54,7 +62,8 @@ class AwsContext:
             # The stubs' overloads want a literal service name; the names here are plain strings.
             make: Callable[..., Any] = self.session.client
             self._clients[service] = make(
-                service, region_name=self.region, endpoint_url=self.endpoint_url, config=_CLIENT_CONFIG)
+                service, region_name=self.region, endpoint_url=self.endpoint_url,
+                config=client_config(self.call_seconds))
         return self._clients[service]
 
     def account_id(self) -> str:
@@ -64,7 +73,7 @@ class AwsContext:
 
 
 def connect(region: str | None, profile: str | None, endpoint_url: str | None,
-            fallback_region: str | None = None) -> AwsContext:
+            fallback_region: str | None = None, call_seconds: float = DEFAULT_CALL_SECONDS) -> AwsContext:
     """The session for the given profile and region; `fallback_region` (from the outputs) fills a gap."""
     try:
         session = boto3.Session(profile_name=profile)
@@ -73,7 +82,7 @@ def connect(region: str | None, profile: str | None, endpoint_url: str | None,
     chosen = region or session.region_name or fallback_region
     if not chosen:
         raise AwsUnavailableError(explain_unavailable(NoRegionError(), endpoint_url))
-    return AwsContext(session=session, region=chosen, endpoint_url=endpoint_url)
+    return AwsContext(session=session, region=chosen, endpoint_url=endpoint_url, call_seconds=call_seconds)
 
 
 def error_code(error: ClientError) -> str:
@@ -85,7 +94,8 @@ def is_fatal(error: Exception) -> bool:
     if isinstance(error, ClientError):
         return error_code(error) in _REJECTED_CREDENTIALS
     return isinstance(error, NoCredentialsError | PartialCredentialsError | CredentialRetrievalError | NoRegionError
-                      | ProfileNotFound | EndpointConnectionError | ConnectTimeoutError | SSOTokenLoadError
+                      | ProfileNotFound | EndpointConnectionError | ConnectTimeoutError | ReadTimeoutError
+                      | SSOTokenLoadError
                       | UnauthorizedSSOTokenError)
 
 
@@ -116,6 +126,8 @@ _EXPLANATIONS: tuple[tuple[type[Exception] | tuple[type[Exception], ...], Callab
      lambda e, _: "No AWS region is set. Pass --region (the stack's `pulumi config get aws:region`) or set "
      "AWS_REGION."),
     ((EndpointConnectionError, ConnectTimeoutError), _unreachable),
+    (ReadTimeoutError, lambda e, url: f"{url or 'AWS'} accepted the connection but did not answer in time ({e}). "
+     "Check --endpoint-url, or raise --timeout for a slow network."),
     (ClientError, _credentials_rejected),
     (BotoCoreError, lambda e, _: f"The AWS SDK could not make a request: {e}."),
 )

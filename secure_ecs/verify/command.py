@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import re
 import ssl
 import sys
 import traceback
@@ -12,7 +13,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from secure_ecs.plan.command import EXIT_ERROR
+from secure_ecs.command_output import report_failure
 from secure_ecs.verify.aws import AwsUnavailableError, connect, explain_unavailable
 from secure_ecs.verify.checks import CHECK_IDS, CheckInput
 from secure_ecs.verify.outputs import OutputsError, StackOutputs, load_outputs_file, load_stack_outputs
@@ -32,14 +33,15 @@ def add_verify_parser(subcommands: argparse._SubParsersAction[argparse.ArgumentP
     )
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--outputs", type=Path, metavar="FILE",
-                        help="JSON from `pulumi stack output --json --show-secrets`")
+                        help="JSON from `pulumi stack output --json --show-secrets` (`-`: standard input)")
     source.add_argument("--stack", metavar="NAME", help="read the outputs with `pulumi stack output --json`")
     parser.add_argument("--region", help="AWS region of the stack (default: the profile's, else the ECR URL's)")
     parser.add_argument("--profile", help="AWS profile from ~/.aws/config")
     parser.add_argument("--endpoint-url", metavar="URL", help="send every AWS call here (moto server, LocalStack)")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="what to print (default: text)")
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_SECONDS, metavar="SECONDS",
-                        help=f"how long the health URL may take (default: {DEFAULT_TIMEOUT_SECONDS:g})")
+                        help="how long the health URL and each attempt of each AWS call may take "
+                        f"(default: {DEFAULT_TIMEOUT_SECONDS:g})")
     parser.add_argument("--ca-bundle", type=Path, metavar="FILE",
                         help="extra CA certificates (PEM) trusted for the health URL, e.g. a private CA")
     parser.add_argument("--skip", action="append", choices=CHECK_IDS, default=[], metavar="CHECK",
@@ -54,9 +56,31 @@ def region_hint(outputs: StackOutputs) -> str | None:
     return labels[3] if len(labels) > 4 and labels[1:3] == ["dkr", "ecr"] else None
 
 
+_ARN_REGION = re.compile(r"\barn:aws[a-z-]*:[a-z0-9-]+:([a-z]{2}(?:-[a-z]+)+-\d+):")
+_HOST_REGION = re.compile(r"\.([a-z]{2}(?:-[a-z]+)+-\d+)\.(?:[a-z0-9-]+\.)*amazonaws\.com(?:\.cn)?\b")
+
+
+def regions_named(outputs: StackOutputs) -> set[str]:
+    """The regions the outputs' ARNs and AWS host names name."""
+    texts = [value for value in vars(outputs).values() if isinstance(value, str)]
+    return {match for text in texts for pattern in (_ARN_REGION, _HOST_REGION) for match in pattern.findall(text)}
+
+
+def refuse_other_region(outputs: StackOutputs, region: str, label: str) -> None:
+    """A region no output names would make every check fail: the stack is elsewhere, not broken."""
+    named = regions_named(outputs)
+    if named and region not in named:
+        raise OutputsError(
+            f"the region is {region}, but every ARN and AWS address in {label} names {', '.join(sorted(named))}: "
+            f"the checks would look for the stack in the wrong region. Pass --region {sorted(named)[0]} (or leave "
+            "--region and AWS_REGION unset to use the outputs' region)."
+        )
+
+
 def _load(arguments: argparse.Namespace) -> tuple[StackOutputs, str]:
     if arguments.outputs is not None:
-        return load_outputs_file(arguments.outputs), str(arguments.outputs)
+        label = "standard input" if str(arguments.outputs) == "-" else str(arguments.outputs)
+        return load_outputs_file(arguments.outputs), label
     return load_stack_outputs(arguments.stack), arguments.stack
 
 
@@ -65,8 +89,14 @@ def _argument_problem(arguments: argparse.Namespace) -> str:
     if not (math.isfinite(arguments.timeout) and arguments.timeout > 0):
         return "--timeout must be a positive number of seconds."
     endpoint = arguments.endpoint_url
-    if endpoint is not None and urllib.parse.urlsplit(endpoint).scheme not in ("http", "https"):
-        return f"--endpoint-url {endpoint!r} is not an http(s) URL."
+    if endpoint is not None:
+        try:
+            parts = urllib.parse.urlsplit(endpoint)
+            valid = parts.scheme in ("http", "https") and bool(parts.hostname) and (parts.port or 0) >= 0
+        except ValueError:  # e.g. an unclosed IPv6 bracket, a port out of range
+            valid = False
+        if not valid:
+            return f"--endpoint-url {endpoint!r} is not an http(s) URL such as http://127.0.0.1:5000."
     if arguments.ca_bundle is not None:
         try:
             ssl.create_default_context(cafile=str(arguments.ca_bundle))
@@ -77,14 +107,15 @@ def _argument_problem(arguments: argparse.Namespace) -> str:
 
 def run_verify_command(arguments: argparse.Namespace) -> int:
     console = Console(highlight=False, width=None if sys.stdout.isatty() else 120)
-    errors = Console(stderr=True, highlight=False, soft_wrap=True)
+    json_stdout = arguments.format == "json"
     problem = _argument_problem(arguments)
     if problem:
-        errors.print(f"secure-ecs verify: {problem}", markup=False)
-        return EXIT_ERROR
+        return report_failure("verify", problem, json_stdout=json_stdout)
     try:
         outputs, label = _load(arguments)
-        aws = connect(arguments.region, arguments.profile, arguments.endpoint_url, region_hint(outputs))
+        aws = connect(arguments.region, arguments.profile, arguments.endpoint_url, region_hint(outputs),
+                      call_seconds=arguments.timeout)
+        refuse_other_region(outputs, aws.region, label)
         check_input = CheckInput(outputs=outputs, aws=aws, http_timeout=arguments.timeout,
                                  ca_bundle=arguments.ca_bundle)
         run = verify(check_input, skip=set(arguments.skip), debug=arguments.debug)
@@ -93,9 +124,8 @@ def run_verify_command(arguments: argparse.Namespace) -> int:
             traceback.print_exception(error, file=sys.stderr)
         known = isinstance(error, OutputsError | AwsUnavailableError)
         message = str(error) if known else f"{explain_unavailable(error, arguments.endpoint_url)}."
-        errors.print(f"secure-ecs verify: {message}", markup=False)
-        return EXIT_ERROR
-    if arguments.format == "json":
+        return report_failure("verify", message, json_stdout=json_stdout)
+    if json_stdout:
         sys.stdout.write(json_report(run, label))
     else:
         console.print(text_report(run, label))

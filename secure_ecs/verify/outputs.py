@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -124,6 +125,9 @@ def _decode(text: str, source: str) -> object:
 
 
 def load_outputs_file(path: Path) -> StackOutputs:
+    """The outputs in ``path``; ``-`` reads them from standard input (`pulumi stack output ... | verify`)."""
+    if str(path) == "-":
+        return parse_outputs(_decode(sys.stdin.read(), "standard input"), "standard input")
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:

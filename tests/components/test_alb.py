@@ -35,7 +35,7 @@ def listeners(graph: ResourceGraph) -> dict[int, dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def https_graph() -> ResourceGraph:
-    return build(certificate_arn=CERTIFICATE)
+    return build(certificate_arn=CERTIFICATE, protect_stateful=False)
 
 
 @pytest.fixture(scope="module")
@@ -43,8 +43,9 @@ def dev_graph() -> ResourceGraph:
     return build(
         region="ap-southeast-4",  # opened after August 2022: service-principal log delivery only
         allow_http_only=True,
-        enable_waf=False,
+        waf={"enabled": False},
         enable_deletion_protection=False,
+        protect_stateful=False,
         ingress_cidrs=["203.0.113.0/24"],
         health_check_path="/healthz",
     )
@@ -192,7 +193,7 @@ def test_waf_has_managed_groups_and_rate_rule(https_graph: ResourceGraph) -> Non
         "AWSManagedRulesAmazonIpReputationList",
     } <= managed
     (rate,) = [r for r in acl["rules"] if "rateBasedStatement" in r["statement"]]
-    assert rate["statement"]["rateBasedStatement"]["limit"] == 1000
+    assert rate["statement"]["rateBasedStatement"]["limit"] == 2000
     assert rate["action"] == {"block": {}}
     assert len({r["priority"] for r in acl["rules"]}) == len(acl["rules"])
 
@@ -216,7 +217,7 @@ def test_waf_opt_out_is_explicit(dev_graph: ResourceGraph) -> None:
 
 
 def test_waf_rate_limit_is_configurable() -> None:
-    acl = one(build(certificate_arn=CERTIFICATE, waf_rate_limit=300), "aws:wafv2/webAcl:WebAcl").inputs
+    acl = one(build(certificate_arn=CERTIFICATE, waf={"rate_limit": 300}), "aws:wafv2/webAcl:WebAcl").inputs
     (rate,) = [r for r in acl["rules"] if "rateBasedStatement" in r["statement"]]
     assert rate["statement"]["rateBasedStatement"]["limit"] == 300
 
@@ -224,7 +225,7 @@ def test_waf_rate_limit_is_configurable() -> None:
 STATEFUL = ("aws:s3/bucket:Bucket", "aws:cloudwatch/logGroup:LogGroup", "aws:kms/key:Key")
 
 
-def test_stateful_resources_disposable_by_default(https_graph: ResourceGraph) -> None:
+def test_stateful_resources_disposable_when_unprotected(https_graph: ResourceGraph) -> None:
     for token in STATEFUL:
         assert one(https_graph, token).options.retain_on_delete is False
     assert one(https_graph, "aws:s3/bucket:Bucket").inputs["forceDestroy"] is True
@@ -257,10 +258,12 @@ REFUSALS: list[tuple[dict[str, Any], str]] = [
     ({"certificate_arn": CERTIFICATE, "ssl_policy": "ELBSecurityPolicy-2016-08"}, "ssl_policy"),
     ({"certificate_arn": CERTIFICATE, "ingress_cidrs": ["10.0.0.1/8"]}, "ingress_cidrs"),
     ({"certificate_arn": CERTIFICATE, "ingress_cidrs": []}, "ingress_cidrs"),
-    ({"certificate_arn": CERTIFICATE, "waf_rate_limit": 5}, "waf_rate_limit"),
-    ({"certificate_arn": CERTIFICATE, "enable_waf": "false"}, "enable_waf"),
+    ({"certificate_arn": CERTIFICATE, "ingress_cidrs": ["::/0"]}, "ingress_cidrs"),
+    ({"certificate_arn": "arn:aws:iam::123456789012:server-certificate/site"}, "certificate_arn"),
+    ({"certificate_arn": CERTIFICATE, "waf": {"rate_limit": 5}}, "waf.rate_limit"),
+    ({"certificate_arn": CERTIFICATE, "waf": {"enabled": "false"}}, "waf.enabled"),
     ({"certificate_arn": CERTIFICATE, "health_check_path": "api/health"}, "health_check_path"),
-    ({"certificate_arn": CERTIFICATE, "waf_log_retention_days": 2}, "waf_log_retention_days"),
+    ({"certificate_arn": CERTIFICATE, "waf": {"log_retention_days": 2}}, "waf.log_retention_days"),
 ]
 
 
@@ -269,4 +272,44 @@ def test_refuses_unsafe_or_contradictory_arguments(overrides: dict[str, Any], ar
     with pytest.raises(ComponentArgumentError) as refused:
         build(**overrides)
     assert refused.value.argument == argument
-    assert str(refused.value).startswith("HardenedAlb: argument")
+    assert str(refused.value).startswith(f"HardenedAlb 'edge': argument `{argument}`")
+
+
+def test_values_known_only_at_deploy_time_are_left_to_aws() -> None:
+    # Another resource's output cannot be checked now (CDK's unresolved-token rule); it is wired as given.
+    def program() -> None:
+        port = pulumi.Output.from_input(9000)
+        HardenedAlb("edge", {**BASE_ARGS, "allow_http_only": True, "container_port": port})
+
+    assert one(run_offline(program), "aws:lb/targetGroup:TargetGroup").inputs["port"] == 9000
+
+
+# --- deploy hazards ------------------------------------------------------------------------------
+
+
+def test_names_that_leave_no_room_for_auto_naming_are_refused() -> None:
+    # `<name>-alb-` + 7 random characters must fit AWS's 32-character load balancer name limit.
+    assert one(
+        run_offline(lambda: HardenedAlb("x" * 20, {**BASE_ARGS, "allow_http_only": True})),
+        "aws:lb/loadBalancer:LoadBalancer",
+    )
+    with pytest.raises(ComponentArgumentError, match="at most 20 characters"):
+        run_offline(lambda: HardenedAlb("customer-portal-frontend", {**BASE_ARGS, "allow_http_only": True}))
+
+
+def test_anonymous_ip_list_is_an_explicit_option(https_graph: ResourceGraph) -> None:
+    def groups(graph: ResourceGraph) -> list[str]:
+        rules = one(graph, "aws:wafv2/webAcl:WebAcl").inputs["rules"]
+        return [r["name"] for r in rules]
+
+    assert "AWSManagedRulesAnonymousIpList" not in groups(https_graph)
+    chosen = groups(build(certificate_arn=CERTIFICATE, waf={"block_anonymous_ips": True}))
+    assert chosen.index("AWSManagedRulesAnonymousIpList") == 2  # right after the rate limit and IP reputation
+
+
+def test_protected_bucket_waf_group_and_key_refuse_pulumi_destroy(protected_graph: ResourceGraph) -> None:
+    for token in ("aws:s3/bucket:Bucket", "aws:cloudwatch/logGroup:LogGroup", "aws:kms/key:Key"):
+        resources = protected_graph.of_type(token)
+        assert resources and all(r.options.protect and r.options.retain_on_delete for r in resources), token
+    # The fixed-name WAF log group must be gone before a replacement can take its name.
+    assert one(protected_graph, "aws:cloudwatch/logGroup:LogGroup").options.delete_before_replace is True

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pulumi
 import pytest
 
-from components.database import PrivateDatabase, PrivateDatabaseArgs, instance_identifier
+from components.database import PrivateDatabase, PrivateDatabaseArgs, final_snapshot_identifier, instance_identifier
 from components.errors import ComponentArgumentError
 from secure_ecs.offline.graph import ResourceGraph
 from tests.offline import only as one
@@ -25,7 +26,7 @@ def build(**overrides: Any) -> ResourceGraph:
     def program() -> None:
         database = PrivateDatabase("db", args)  # type: ignore[arg-type]
         pulumi.export("secret_arn", database.secret_arn)
-        pulumi.export("references", database.secret_references())
+        pulumi.export("iam_user_arn", database.iam_user_arn)
         pulumi.export("endpoint", database.endpoint)
 
     return run_offline(program)
@@ -37,6 +38,10 @@ def instance(graph: ResourceGraph) -> dict[str, Any]:
     return dict(one(graph, "aws:rds/instance:Instance").inputs)
 
 
+def instance_outputs(graph: ResourceGraph) -> dict[str, Any]:
+    return dict(one(graph, "aws:rds/instance:Instance").outputs)
+
+
 @pytest.fixture(scope="module")
 def prod_graph() -> ResourceGraph:
     return build()
@@ -46,7 +51,7 @@ def prod_graph() -> ResourceGraph:
 def dev_graph() -> ResourceGraph:
     return build(
         multi_az=False,
-        deletion_protection=False,
+        protect_stateful=False,
         skip_final_snapshot=True,
         backup_retention_days=1,
         performance_insights=True,
@@ -93,11 +98,23 @@ def test_master_password_managed_in_secrets_manager_with_own_key(prod_graph: Res
     assert "password" not in db
 
 
-def test_secret_arn_output_and_service_references(prod_graph: ResourceGraph) -> None:
-    secret_arn = prod_graph.stack_outputs["secret_arn"]
-    assert secret_arn.startswith("arn:aws:secretsmanager:")
-    references = {r["name"]: r["value_from"] for r in prod_graph.stack_outputs["references"]}
-    assert references == {"DB_USERNAME": f"{secret_arn}:username::", "DB_PASSWORD": f"{secret_arn}:password::"}
+def test_master_secret_for_admins_and_an_iam_user_for_the_application(prod_graph: ResourceGraph) -> None:
+    assert prod_graph.stack_outputs["secret_arn"].startswith("arn:aws:secretsmanager:")
+    resource_id = instance_outputs(prod_graph)["resourceId"]
+    assert resource_id
+    assert prod_graph.stack_outputs["iam_user_arn"] == f"arn:aws:rds-db:us-east-1:123456789012:dbuser:{resource_id}/app"
+
+
+def test_application_user_must_differ_from_the_master_user() -> None:
+    with pytest.raises(ComponentArgumentError, match="app_username"):
+        build(app_username="app_admin")
+
+
+def test_slow_statements_are_logged(prod_graph: ResourceGraph) -> None:
+    group = one(prod_graph, "aws:rds/parameterGroup:ParameterGroup")
+    assert {"name": "log_min_duration_statement", "value": "1000", "applyMethod": "immediate"} in group.inputs[
+        "parameters"
+    ]
 
 
 def test_parameter_group_forces_tls(prod_graph: ResourceGraph) -> None:
@@ -133,8 +150,23 @@ def test_deletion_protection_and_final_snapshot_by_default(prod_graph: ResourceG
     db = instance(prod_graph)
     assert db["deletionProtection"] is True
     assert db["skipFinalSnapshot"] is False
-    assert db["finalSnapshotIdentifier"] == "db-test-final"
+    assert db["finalSnapshotIdentifier"].startswith("secure-ecs-test-db-final-")
     assert db["deleteAutomatedBackups"] is False
+
+
+def test_final_snapshot_name_is_fixed_at_creation_and_unique_per_creation(prod_graph: ResourceGraph) -> None:
+    # A second destroy of the same stack must not collide with the first one's snapshot.
+    first = final_snapshot_identifier("db-test", datetime(2026, 12, 1, 9, 0, 0, tzinfo=UTC))
+    second = final_snapshot_identifier("db-test", datetime(2026, 12, 1, 9, 0, 1, tzinfo=UTC))
+    assert first == "db-test-final-20261201090000" and first != second
+    assert "finalSnapshotIdentifier" in one(prod_graph, "aws:rds/instance:Instance").options.ignore_changes
+
+
+def test_storage_autoscaling_is_off_unless_asked_for(prod_graph: ResourceGraph) -> None:
+    assert "maxAllocatedStorage" not in instance(prod_graph)
+    assert instance(build(max_allocated_storage_gb=50))["maxAllocatedStorage"] == 50
+    with pytest.raises(ComponentArgumentError, match="max_allocated_storage_gb"):
+        build(allocated_storage_gb=50, max_allocated_storage_gb=50)
 
 
 def test_protected_database_survives_pulumi_destroy(prod_graph: ResourceGraph) -> None:
@@ -149,6 +181,9 @@ def test_protected_database_survives_pulumi_destroy(prod_graph: ResourceGraph) -
     for token in kept:
         assert prod_graph.of_type(token)
         assert all(r.options.retain_on_delete for r in prod_graph.of_type(token)), token
+    # retain-on-delete alone lets `pulumi destroy` delete everything around the data first.
+    for token in ("aws:rds/instance:Instance", "aws:kms/key:Key", "aws:cloudwatch/logGroup:LogGroup"):
+        assert all(r.options.protect for r in prod_graph.of_type(token)), token
 
 
 def test_dev_opt_outs(dev_graph: ResourceGraph) -> None:
@@ -158,7 +193,16 @@ def test_dev_opt_outs(dev_graph: ResourceGraph) -> None:
     assert db["skipFinalSnapshot"] is True
     assert "finalSnapshotIdentifier" not in db
     assert db["backupRetentionPeriod"] == 1
-    assert not any(r.options.retain_on_delete for r in dev_graph)
+    assert not any(r.options.retain_on_delete or r.options.protect for r in dev_graph)
+
+
+def test_unprotected_database_skips_the_final_snapshot_by_default() -> None:
+    graph = build(protect_stateful=False)
+    db = instance(graph)
+    assert db["skipFinalSnapshot"] is True
+    assert "finalSnapshotIdentifier" not in db
+    # Its fixed identifier must be free before a replacement can take it.
+    assert one(graph, "aws:rds/instance:Instance").options.delete_before_replace is True
 
 
 def test_performance_insights_and_enhanced_monitoring_opt_in(dev_graph: ResourceGraph) -> None:
@@ -182,18 +226,28 @@ def test_monitoring_off_by_default(prod_graph: ResourceGraph) -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "stack", "expected"),
-    [("db", "prod", "db-prod"), ("App_DB", "dev.eu", "app-db-dev-eu"), ("9db", "x", "db-9db-x")],
+    ("name", "stack", "project", "expected"),
+    [
+        ("db", "prod", "shop", "shop-prod-db"),
+        ("App_DB", "dev.eu", "Shop", "shop-dev-eu-app-db"),
+        ("db", "x", "9lives", "db-9lives-x-db"),
+    ],
 )
-def test_instance_identifier_is_valid(name: str, stack: str, expected: str) -> None:
-    assert instance_identifier(name, stack) == expected
+def test_instance_identifier_is_valid_and_names_the_project(name: str, stack: str, project: str, expected: str) -> None:
+    assert instance_identifier(name, stack, project) == expected
+
+
+def test_long_instance_identifiers_stay_unique_per_stack() -> None:
+    # Truncation must not drop what tells two stacks apart: a hash of the whole name is kept.
+    first, second = (instance_identifier("database", f"{'x' * 60}-{stack}", "shop") for stack in ("a", "b"))
+    assert len(first) == 63 and len(second) == 63 and first != second
 
 
 REFUSALS: list[tuple[dict[str, Any], str]] = [
     ({"backup_retention_days": 0}, "backup_retention_days"),
     ({"backup_retention_days": 36}, "backup_retention_days"),
     ({"skip_final_snapshot": True}, "skip_final_snapshot"),
-    ({"deletion_protection": "no"}, "deletion_protection"),
+    ({"protect_stateful": "no"}, "protect_stateful"),
     ({"max_allocated_storage_gb": 10}, "max_allocated_storage_gb"),
     ({"allocated_storage_gb": 50, "max_allocated_storage_gb": 40}, "max_allocated_storage_gb"),
     ({"master_username": "postgres"}, "master_username"),
@@ -201,6 +255,7 @@ REFUSALS: list[tuple[dict[str, Any], str]] = [
     ({"monitoring_interval_seconds": 7}, "monitoring_interval_seconds"),
     ({"instance_class": "t4g.micro"}, "instance_class"),
     ({"engine_major_version": 11}, "engine_major_version"),
+    ({"app_username": "app_admin"}, "app_username"),
     ({"log_retention_days": 4}, "log_retention_days"),
 ]
 
@@ -210,4 +265,4 @@ def test_refuses_unsafe_or_contradictory_arguments(overrides: dict[str, Any], ar
     with pytest.raises(ComponentArgumentError) as refused:
         build(**overrides)
     assert refused.value.argument == argument
-    assert str(refused.value).startswith("PrivateDatabase: argument")
+    assert str(refused.value).startswith(f"PrivateDatabase 'db': argument `{argument}`")

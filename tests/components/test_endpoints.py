@@ -10,6 +10,7 @@ import pytest
 from components.endpoint_policies import ecr_layer_bucket
 from components.endpoints import EndpointSet
 from components.errors import ComponentArgumentError
+from components.network import PrivateNetwork
 from secure_ecs.offline.graph import CapturedResource, ResourceGraph
 from tests.offline import only, run_offline
 
@@ -18,14 +19,14 @@ INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 ACCOUNT = "123456789012"
 
 
-def endpoint_set(**overrides: Any) -> ResourceGraph:
+def endpoint_set(region: str = "us-east-1", **overrides: Any) -> ResourceGraph:
     args: dict[str, Any] = {
         "vpc_id": "vpc-0123",
         "subnet_ids": ["subnet-a", "subnet-b"],
         "route_table_ids": ["rtb-a", "rtb-b"],
         **overrides,
     }
-    return run_offline(lambda: EndpointSet("endpoints", args))  # type: ignore[arg-type]
+    return run_offline(lambda: EndpointSet("endpoints", args), region)  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="module")
@@ -119,10 +120,51 @@ def test_admit_adds_a_consumer_after_construction() -> None:
 
 @pytest.mark.parametrize(
     ("services", "words"),
-    [(["ec2"], "choose from"), (["kms", "kms"], "list each service once"), (["ecr.api"], "choose from")],
+    [(["ec2"], "choose from"), (["kms", "kms"], "list each service once"), (["ecr.api"], "always created")],
 )
 def test_refuses_unknown_or_repeated_services(services: list[str], words: str) -> None:
     with pytest.raises(ComponentArgumentError) as caught:
         endpoint_set(extra_services=services)
     assert caught.value.argument == "extra_services"
     assert words in str(caught.value)
+
+
+def test_regions_opened_since_december_2023_also_get_the_fargate_agent_endpoints() -> None:
+    services = {e.inputs["serviceName"] for e in endpoint_set(region="ca-west-1").of_type(ENDPOINT)}
+    for service in ("ecs", "ecs-agent", "ecs-telemetry"):
+        assert f"com.amazonaws.ca-west-1.{service}" in services
+
+
+def test_older_regions_do_not_pay_for_the_agent_endpoints(default_set: ResourceGraph) -> None:
+    assert not {"ecs", "ecs-agent", "ecs-telemetry"} & set(by_service(default_set))
+
+
+def test_unlisted_services_only_when_allowed_explicitly() -> None:
+    graph = endpoint_set(extra_services=["sqs", "bedrock-runtime"], allow_unlisted_services=True)
+    assert {"sqs", "bedrock-runtime"} <= set(by_service(graph))
+    with pytest.raises(ComponentArgumentError, match="allow_unlisted_services"):
+        endpoint_set(extra_services=["sqs"])
+
+
+def test_route_tables_can_come_from_another_components_output() -> None:
+    # What TypeScript or YAML wiring does: PrivateNetwork's output list straight into EndpointSet.
+    def program() -> None:
+        network = PrivateNetwork("net", {"protect_stateful": False})
+        EndpointSet(
+            "endpoints",
+            {
+                "vpc_id": network.vpc_id,
+                "subnet_ids": network.private_subnet_ids,
+                "route_table_ids": network.private_route_table_ids,
+            },
+        )
+
+    graph = run_offline(program)
+    (gateway,) = [e for e in graph.of_type(ENDPOINT) if e.inputs["vpcEndpointType"] == "Gateway"]
+    private_tables = [t.id for t in graph.of_type("aws:ec2/routeTable:RouteTable") if "private" in t.name]
+    assert sorted(gateway.inputs["routeTableIds"]) == sorted(private_tables) and len(private_tables) == 2
+
+
+def test_account_restriction_can_be_switched_off() -> None:
+    graph = endpoint_set(restrict_to_account=False)
+    assert all("policy" not in e.inputs for e in graph.of_type(ENDPOINT))

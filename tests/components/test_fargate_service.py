@@ -67,7 +67,7 @@ def task_group_id(graph: ResourceGraph) -> str:
 
 @pytest.fixture(scope="module")
 def default_graph() -> ResourceGraph:
-    return build()
+    return build(protect_stateful=False)
 
 
 @pytest.fixture(scope="module")
@@ -81,11 +81,10 @@ def full_graph(tmp_path_factory: pytest.TempPathFactory) -> ResourceGraph:
         database_security_group_id="sg-db",
         database_port=5432,
         environment={"LOG_LEVEL": "info", "DATABASE_URL": "postgres://db.internal:5432/app"},
-        secrets=[{"name": "DB_PASSWORD", "value_from": f"{SECRET_ARN}:password::"}],
+        secrets={"DB_PASSWORD": f"{SECRET_ARN}:password::"},
         secret_kms_key_arns=[SECRET_KEY_ARN],
         desired_count=2,
-        min_count=2,
-        max_count=6,
+        autoscaling={"min_count": 2, "max_count": 6},
         enable_execute_command=True,
         readonly_root_filesystem=False,
         protect_stateful=True,
@@ -105,15 +104,74 @@ def test_component_type_token_and_child_names(default_graph: ResourceGraph) -> N
 # --- ECR ----------------------------------------------------------------------------------------------
 
 
-def test_repository_scans_on_push_is_immutable_kms_encrypted_and_not_force_deleted(
-    default_graph: ResourceGraph,
-) -> None:
+def test_repository_scans_on_push_is_immutable_and_kms_encrypted(default_graph: ResourceGraph) -> None:
     repo = one(default_graph, "aws:ecr/repository:Repository").inputs
     assert repo["imageScanningConfiguration"] == {"scanOnPush": True}
     assert repo["imageTagMutability"] == "IMMUTABLE"
     assert repo["encryptionConfigurations"][0]["encryptionType"] == "KMS"
     assert repo["encryptionConfigurations"][0]["kmsKey"].startswith("arn:aws:kms:")
-    assert repo["forceDelete"] is False
+
+
+def test_unprotected_repository_is_force_deleted_protected_one_is_kept(
+    default_graph: ResourceGraph, full_graph: ResourceGraph
+) -> None:
+    # Otherwise `pulumi destroy` of a dev stack stops at RepositoryNotEmptyException.
+    assert one(default_graph, "aws:ecr/repository:Repository").inputs["forceDelete"] is True
+    protected = one(full_graph, "aws:ecr/repository:Repository")
+    assert protected.inputs["forceDelete"] is False
+    assert protected.options.protect and protected.options.retain_on_delete
+
+
+def test_built_image_is_tagged_by_the_contents_of_its_context(tmp_path: Path) -> None:
+    context = tmp_path / "app"
+    context.mkdir()
+    (context / "Dockerfile").write_text("FROM scratch\nCOPY app.txt /\n")
+    (context / "app.txt").write_text("v1")
+
+    def tag() -> str:
+        image = one(build(image=None, docker_context=str(context)), "awsx:ecr:Image")
+        return str(image.inputs["imageTag"])
+
+    first = tag()
+    assert first == tag()  # an unchanged context is not pushed again
+    (context / "app.txt").write_text("v2")
+    assert tag() != first  # a changed one gets a new tag in the IMMUTABLE repository
+
+
+def test_existing_repository_is_used_instead_of_creating_one() -> None:
+    registry = f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/releases/web"
+    graph = build(repository_url=registry)
+    assert not graph.of_type("aws:ecr/repository:Repository")
+    assert container(graph)["image"] == f"{registry}@{DIGEST}"
+    pull = next(s for s in execution_policy(graph)["Statement"] if s["Sid"] == "PullThisRepository")
+    assert pull["Resource"] == [f"arn:aws:ecr:{REGION}:{ACCOUNT}:repository/releases/web"]
+
+
+def test_pulumi_up_waits_for_a_healthy_deployment(default_graph: ResourceGraph) -> None:
+    service = one(default_graph, "aws:ecs/service:Service").inputs
+    assert service["deploymentCircuitBreaker"] == {"enable": True, "rollback": True}
+    assert service["waitForSteadyState"] is True
+
+
+def test_service_waits_for_its_role_policies(full_graph: ResourceGraph) -> None:
+    service = one(full_graph, "aws:ecs/service:Service")
+    policies = {r.urn for r in full_graph.of_type("aws:iam/rolePolicy:RolePolicy")}
+    assert policies and policies <= set(service.dependencies)
+
+
+def test_task_role_may_connect_to_the_database_as_its_iam_user() -> None:
+    user_arn = f"arn:aws:rds-db:{REGION}:{ACCOUNT}:dbuser:db-ABCDEFG/app"
+    graph = build(database_connect_arns=[user_arn])
+    policy = next(r for r in graph.of_type("aws:iam/rolePolicy:RolePolicy") if r.name == "web-database-connect")
+    (statement,) = json.loads(policy.inputs["policy"])["Statement"]
+    assert statement["Action"] == "rds-db:connect" and statement["Resource"] == [user_arn]
+    task_role = next(r for r in graph.of_type("aws:iam/role:Role") if r.name == "web-task-role")
+    assert policy.inputs["role"] == task_role.id
+
+
+def test_long_names_that_auto_naming_cannot_fit_are_refused() -> None:
+    with pytest.raises(ComponentArgumentError, match="at most 41 characters"):
+        run_offline(lambda: SecureFargateService("x" * 42, dict(BASE_ARGS)))  # type: ignore[arg-type]
 
 
 def test_repository_has_lifecycle_policy(default_graph: ResourceGraph) -> None:
@@ -364,9 +422,52 @@ def test_autoscaling_tracks_cpu_between_bounds(full_graph: ResourceGraph) -> Non
 STATEFUL = ("aws:ecr/repository:Repository", "aws:cloudwatch/logGroup:LogGroup", "aws:kms/key:Key")
 
 
-def test_stateful_resources_are_disposable_by_default(default_graph: ResourceGraph) -> None:
+def test_stateful_resources_are_disposable_when_unprotected(default_graph: ResourceGraph) -> None:
     for token in STATEFUL:
         assert one(default_graph, token).options.retain_on_delete is False
+
+
+def test_stateful_resources_are_protected_by_default() -> None:
+    graph = build()
+    for token in STATEFUL:
+        assert one(graph, token).options.protect is True, token
+
+
+def test_task_family_is_unique_per_project_and_stack(default_graph: ResourceGraph) -> None:
+    assert one(default_graph, "aws:ecs/taskDefinition:TaskDefinition").inputs["family"] == "secure-ecs-test-web"
+    chosen = build(family="shop-web")
+    assert one(chosen, "aws:ecs/taskDefinition:TaskDefinition").inputs["family"] == "shop-web"
+
+
+BROUGHT = {
+    "cluster_arn": f"arn:aws:ecs:{REGION}:{ACCOUNT}:cluster/shared",
+    "execution_role_arn": f"arn:aws:iam::{ACCOUNT}:role/platform/ecs-agent",
+    "task_role_arn": f"arn:aws:iam::{ACCOUNT}:role/platform/web-app",
+    "kms_key_arn": f"arn:aws:kms:{REGION}:{ACCOUNT}:key/3333-4444",
+    "security_group_id": "sg-0123456789abcdef0",
+}
+
+
+def test_brought_cluster_roles_key_and_group_are_used_not_created() -> None:
+    graph = build(
+        **BROUGHT,
+        task_role_managed_policy_arns=["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"],
+        autoscaling={"min_count": 2, "max_count": 4},
+    )
+    created = ("aws:ecs/cluster:Cluster", "aws:iam/role:Role", "aws:kms/key:Key", "aws:ec2/securityGroup:SecurityGroup")
+    for token in created:
+        assert not graph.of_type(token), token
+    task = one(graph, "aws:ecs/taskDefinition:TaskDefinition").inputs
+    assert (task["executionRoleArn"], task["taskRoleArn"]) == (BROUGHT["execution_role_arn"], BROUGHT["task_role_arn"])
+    service = one(graph, "aws:ecs/service:Service").inputs
+    assert service["cluster"] == BROUGHT["cluster_arn"]
+    assert service["networkConfiguration"]["securityGroups"] == [BROUGHT["security_group_id"]]
+    assert one(graph, "aws:cloudwatch/logGroup:LogGroup").inputs["kmsKeyId"] == BROUGHT["kms_key_arn"]
+    attachment = one(graph, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").inputs
+    assert attachment["role"] == "web-app"
+    assert one(graph, "aws:appautoscaling/target:Target").inputs["resourceId"].startswith("service/shared/")
+    assert all(r.inputs["securityGroupId"] == BROUGHT["security_group_id"] for r in rules(graph)
+               if r.inputs.get("securityGroupId") not in ("sg-alb", "sg-endpoints"))
 
 
 def test_protect_stateful_retains_repository_logs_and_key(full_graph: ResourceGraph) -> None:
@@ -391,13 +492,15 @@ REFUSALS: list[tuple[dict[str, Any], str]] = [
     ({"environment": {"AWS_SECRET_ACCESS_KEY": "x"}}, "environment.AWS_SECRET_ACCESS_KEY"),
     ({"environment": {"DATABASE_URL": "postgres://app:pw@db:5432/app"}}, "environment.DATABASE_URL"),
     ({"enable_execute_command": True}, "enable_execute_command"),
-    ({"min_count": 1}, "max_count"),
-    ({"min_count": 3, "max_count": 5, "desired_count": 2}, "desired_count"),
-    ({"secrets": [{"name": "DB_PASSWORD", "value_from": "my-secret"}]}, "secrets[DB_PASSWORD].value_from"),
-    (
-        {"environment": {"MODE": "a"}, "secrets": [{"name": "MODE", "value_from": SECRET_ARN}]},
-        "secrets[].name",
-    ),
+    ({"autoscaling": {"min_count": 1}}, "autoscaling.max_count"),
+    ({"autoscaling": {"min_count": 3, "max_count": 5}, "desired_count": 2}, "desired_count"),
+    ({"autoscaling": {"min_count": 3, "max_count": 5, "cpu_target_percent": 120}}, "autoscaling.cpu_target_percent"),
+    ({"secrets": {"DB_PASSWORD": "my-secret"}}, "secrets.DB_PASSWORD"),
+    ({"secrets": {"DB_PASSWORD": "arn:aws:s3:::bucket/password"}}, "secrets.DB_PASSWORD"),
+    ({"user": "app user"}, "user"),
+    ({"environment": {"MODE": "a"}, "secrets": {"MODE": SECRET_ARN}}, "secrets"),
+    ({"cpu_architecture": "arm"}, "cpu_architecture"),
+    ({"security_group_id": "default"}, "security_group_id"),
     ({"container_insights": "off"}, "container_insights"),
     ({"log_retention_days": 10}, "log_retention_days"),
     ({"health_check_path": "health"}, "health_check_path"),
@@ -410,7 +513,7 @@ def test_refuses_unsafe_or_contradictory_arguments(overrides: dict[str, Any], ar
     with pytest.raises(ComponentArgumentError) as refused:
         build(**overrides)
     assert refused.value.argument == argument
-    assert str(refused.value).startswith("SecureFargateService: argument")
+    assert str(refused.value).startswith(f"SecureFargateService 'web': argument `{argument}`")
 
 
 def test_refusal_never_echoes_a_secret_value() -> None:
@@ -473,5 +576,8 @@ def test_url_password_detection() -> None:
 def test_docker_context_relative_to_cwd_is_checked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "app").mkdir()
     monkeypatch.chdir(tmp_path)
+    with pytest.raises(ComponentArgumentError, match="no Dockerfile in app"):
+        build(image=None, docker_context="app")
+    (tmp_path / "app" / "Dockerfile").write_text("FROM scratch\n")
     graph = build(image=None, docker_context="app")
     assert one(graph, "awsx:ecr:Image").inputs["context"] == "app"

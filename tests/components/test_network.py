@@ -6,6 +6,7 @@ import ipaddress
 import json
 from typing import Any
 
+import pulumi_aws as aws
 import pytest
 
 from components.errors import ComponentArgumentError
@@ -28,7 +29,7 @@ def network(**overrides: Any) -> ResourceGraph:
 
 @pytest.fixture(scope="module")
 def default_network() -> ResourceGraph:
-    return network()
+    return network(protect_stateful=False)
 
 
 def subnets_of(graph: ResourceGraph, tier: str) -> list[CapturedResource]:
@@ -131,7 +132,7 @@ def test_log_key_lets_only_this_accounts_log_groups_use_it(default_network: Reso
     )
 
 
-def test_nothing_is_retained_by_default(default_network: ResourceGraph) -> None:
+def test_nothing_is_retained_when_unprotected(default_network: ResourceGraph) -> None:
     assert not any(r.options.retain_on_delete for r in default_network)
     assert only(default_network, "aws:cloudwatch/logGroup:LogGroup").inputs.get("deletionProtectionEnabled") is False
 
@@ -167,14 +168,16 @@ def test_nat_per_az_keeps_each_private_subnet_in_its_own_az() -> None:
         assert subnet_az[gateway.inputs["subnetId"]] == subnet.inputs["availabilityZone"]
 
 
+RANGES = {
+    "public": ["10.0.0.0/26", "10.0.0.64/26"],
+    "private": ["10.0.8.0/22", "10.0.12.0/22"],
+    "data": ["10.0.1.0/27", "10.0.1.32/27"],
+}
+
+
 def test_explicit_subnet_ranges_are_used_as_given() -> None:
-    ranges = {
-        "public": ["10.0.0.0/26", "10.0.0.64/26"],
-        "private": ["10.0.8.0/22", "10.0.12.0/22"],
-        "data": ["10.0.1.0/27", "10.0.1.32/27"],
-    }
-    graph = network(subnet_cidrs=ranges)
-    for tier, expected in ranges.items():
+    graph = network(subnet_cidrs=RANGES)
+    for tier, expected in RANGES.items():
         assert [s.inputs["cidrBlock"] for s in subnets_of(graph, tier)] == expected
 
 
@@ -187,7 +190,8 @@ def test_explicit_subnet_ranges_are_used_as_given() -> None:
         ({"cidr_block": "100.64.0.0/16"}, "cidr_block", "not a private range"),
         ({"cidr_block": "10.0.0.0/24"}, "subnet_prefixes.private", "/20 is outside"),
         ({"cidr_block": "10.0.0.0/19"}, "cidr_block", "use a /18 or larger range"),
-        ({"subnet_prefixes": {"public": 24}, "subnet_cidrs": {}}, "subnet_cidrs", "not both"),
+        ({"subnet_prefixes": {"public": 24}, "subnet_cidrs": RANGES}, "subnet_cidrs", "ranges or prefixes"),
+        ({"subnet_cidrs": {**RANGES, "private": ["10.0.8.0/22"]}}, "subnet_cidrs.private", "give one per AZ"),
     ],
 )
 def test_refuses_bad_arguments_before_creating_anything(overrides: dict[str, Any], argument: str, words: str) -> None:
@@ -195,6 +199,14 @@ def test_refuses_bad_arguments_before_creating_anything(overrides: dict[str, Any
         network(**overrides)
     assert caught.value.argument == argument
     assert words in str(caught.value)
+    assert str(caught.value).startswith(f"PrivateNetwork 'net': argument `{argument}`")
+
+
+def test_a_refused_subnet_list_is_shown_not_the_vpc_range() -> None:
+    with pytest.raises(ComponentArgumentError) as caught:
+        network(subnet_cidrs={**RANGES, "private": ["10.0.8.0/22"]})
+    assert caught.value.value == ["10.0.8.0/22"]
+    assert "availability_zone_count is 2" in str(caught.value)
 
 
 def test_refuses_more_azs_than_the_region_has() -> None:
@@ -214,3 +226,21 @@ def test_refuses_more_azs_than_the_region_has() -> None:
             ThreeZoneAccount(),
             AccountContext(),
         )
+
+
+def test_public_subnet_ids_carry_the_internet_gateway() -> None:
+    # Consumers (the internet-facing load balancer) must not be created before the gateway is attached.
+    def program() -> None:
+        net = PrivateNetwork("net", {"cidr_block": "10.0.0.0/16"})
+        aws.lb.LoadBalancer("probe", subnets=net.public_subnet_ids)
+
+    graph = run_offline(program)
+    gateway = next(r for r in graph.of_type("aws:ec2/internetGateway:InternetGateway"))
+    probe = next(r for r in graph.of_type("aws:lb/loadBalancer:LoadBalancer"))
+    assert gateway.urn in probe.property_dependencies["subnets"]
+    assert probe.inputs["subnets"] == [s.id for s in subnets_of(graph, "public")]
+
+
+def test_long_names_that_auto_naming_cannot_fit_are_refused() -> None:
+    with pytest.raises(ComponentArgumentError, match="at most 41 characters"):
+        run_offline(lambda: PrivateNetwork("n" * 42, {"cidr_block": "10.0.0.0/16"}))

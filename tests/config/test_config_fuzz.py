@@ -7,7 +7,25 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from components.alb import SPEC as ALB_SPEC
+from components.database import SPEC as DATABASE_SPEC
+from components.endpoints import SPEC as ENDPOINTS_SPEC
+from components.fargate_service import SPEC as SERVICE_SPEC
+from components.network import SPEC as NETWORK_SPEC
+from components.spec import ArgSpec
 from secure_ecs.config import StackConfig, StackConfigError, validate_stack_config
+
+# Required arguments the program wires from other components (ids a real stack would pass).
+WIRED = {
+    "vpc_id": "vpc-1",
+    "subnet_ids": ["subnet-1"],
+    "route_table_ids": ["rtb-1"],
+    "public_subnet_ids": ["subnet-2"],
+    "alb_security_group_id": "sg-1",
+    "target_group_arn": "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/t/1",
+    "endpoint_security_group_id": "sg-2",
+    "s3_prefix_list_id": "pl-1",
+}
 
 json_scalars = st.one_of(
     st.none(), st.booleans(), st.integers(-(2**40), 2**40), st.floats(allow_nan=True), st.text(max_size=30)
@@ -24,12 +42,12 @@ cidrs = st.one_of(
 network = st.fixed_dictionaries(
     {},
     optional={
-        "cidr": cidrs | json_values,
-        "azCount": st.integers(-1, 8) | json_values,
+        "cidrBlock": cidrs | json_values,
+        "availabilityZoneCount": st.integers(-1, 8) | json_values,
         "egress": st.sampled_from(["none", "nat-single", "nat-per-az", "all"]) | json_values,
         "flowLogRetentionDays": st.sampled_from([1, 7, 10, 365, 3653, 0]) | json_values,
         "subnetPrefixes": st.dictionaries(st.sampled_from(["public", "private", "data", "x"]), st.integers(10, 30)),
-        "subnets": st.dictionaries(st.sampled_from(["public", "private", "data"]), st.lists(cidrs, max_size=3)),
+        "subnetCidrs": st.dictionaries(st.sampled_from(["public", "private", "data"]), st.lists(cidrs, max_size=3)),
     },
 )
 service = st.fixed_dictionaries(
@@ -63,7 +81,9 @@ stack_configs = st.fixed_dictionaries(
     {},
     optional={
         "network": network | json_values,
-        "endpoints": st.dictionaries(st.sampled_from(["extraServices", "azCount", "s3Buckets"]), json_values),
+        "endpoints": st.dictionaries(
+            st.sampled_from(["extraServices", "availabilityZoneCount", "s3BucketNames"]), json_values
+        ),
         "service": service | json_values,
         "alb": alb | json_values,
         "database": st.dictionaries(st.sampled_from(["multiAz", "port", "instanceClass"]), json_values) | st.none(),
@@ -86,3 +106,14 @@ def test_random_config_is_valid_or_one_clean_error(values: dict[str, Any]) -> No
     # Anything accepted must carve into subnets that fit the VPC.
     layout = config.network.layout()
     assert all(subnet.subnet_of(layout.vpc) for tier in ("public", "private", "data") for subnet in layout.tier(tier))
+    # ... and be accepted by the components themselves, whatever the program wires in.
+    sections: list[tuple[ArgSpec, Any]] = [
+        (NETWORK_SPEC, config.network),
+        (ENDPOINTS_SPEC, config.endpoints),
+        (ALB_SPEC, config.alb),
+        (SERVICE_SPEC, config.service),
+        (DATABASE_SPEC, config.database),
+    ]
+    for spec, section in sections:
+        if section is not None:
+            spec.resolve("fuzzed", section.to_args(**{k: v for k, v in WIRED.items() if k in spec.args}))

@@ -36,7 +36,7 @@ def problems_for(config: dict[str, Any]) -> list[str]:
 def test_minimal_config_takes_secure_defaults() -> None:
     config = validate_stack_config(MINIMAL)
     assert config.network.egress == "none"
-    assert config.network.az_count == 2
+    assert config.network.availability_zone_count == 2
     assert config.alb.waf.enabled
     assert config.alb.health_check_path == "/api/health"
     assert config.service.enable_execute_command is False
@@ -52,44 +52,56 @@ def test_shipped_stack_files_are_valid(stack: str) -> None:
 
 BAD_VALUES = [
     # (key path, bad value, words the message must contain)
-    ("network.cidr", "8.8.0.0/16", ["secure-ecs:network.cidr", "8.8.0.0/16", "private range"]),
-    ("network.cidr", "10.0.0.0/33", ["secure-ecs:network.cidr", "not an IPv4 network"]),
-    ("network.cidr", "10.0.0.1/16", ["secure-ecs:network.cidr", "host bits"]),
-    ("network.cidr", "10.0.0.0/8", ["secure-ecs:network.cidr", "/16 to /28"]),
-    ("network.cidr", "10.0.0.0/20", ["secure-ecs:network.cidr", "need", "or larger range"]),
-    ("network.cidr", 10, ["secure-ecs:network.cidr", "valid string"]),
-    ("network.azCount", 1, ["secure-ecs:network.azCount", "greater than or equal to 2"]),
-    ("network.azCount", 7, ["secure-ecs:network.azCount", "less than or equal to 6"]),
-    ("network.azCount", "2", ["secure-ecs:network.azCount", "valid integer"]),
+    ("network.cidrBlock", "8.8.0.0/16", ["secure-ecs:network.cidrBlock", "8.8.0.0/16", "private range"]),
+    ("network.cidrBlock", "10.0.0.0/33", ["secure-ecs:network.cidrBlock", "not an IPv4 network"]),
+    ("network.cidrBlock", "10.0.0.1/16", ["secure-ecs:network.cidrBlock", "host bits"]),
+    ("network.cidrBlock", "10.0.0.0/8", ["secure-ecs:network.cidrBlock", "/16 to /28"]),
+    ("network.cidrBlock", "10.0.0.0/20", ["secure-ecs:network.cidrBlock", "need", "or larger range"]),
+    ("network.cidrBlock", 10, ["secure-ecs:network.cidrBlock", "valid string"]),
+    ("network.availabilityZoneCount", 1, ["secure-ecs:network.availabilityZoneCount", "greater than or equal to 2"]),
+    ("network.availabilityZoneCount", 7, ["secure-ecs:network.availabilityZoneCount", "less than or equal to 6"]),
+    ("network.availabilityZoneCount", "2", ["secure-ecs:network.availabilityZoneCount", "valid integer"]),
     ("network.egress", "internet", ["secure-ecs:network.egress", "'none'", "'nat-single'"]),
     ("network.flowLogRetentionDays", 10, ["secure-ecs:network.flowLogRetentionDays", "365"]),
     ("network.subnetPrefixes", {"private": 12}, ["secure-ecs:network.subnetPrefixes.private", "16"]),
-    ("network.publicIps", True, ["secure-ecs:network.publicIps", "not a known setting", "azCount"]),
+    ("network.publicIps", True, ["secure-ecs:network.publicIps", "not a known setting", "availabilityZoneCount"]),
     ("endpoints.extraServices", ["ec2"], ["secure-ecs:endpoints.extraServices", "ec2 not offered", "secretsmanager"]),
-    ("endpoints.extraServices", ["kms", "kms"], ["secure-ecs:endpoints.extraServices", "more than once"]),
-    ("endpoints.azCount", 3, ["endpoints.azCount 3 exceeds network.azCount 2"]),
+    ("endpoints.extraServices", ["kms", "kms"], ["secure-ecs:endpoints.extraServices", "list each service once"]),
+    (
+        "endpoints.availabilityZoneCount",
+        3,
+        ["endpoints.availabilityZoneCount 3 exceeds network.availabilityZoneCount 2"],
+    ),
     ("service.dockerContext", "app", ["secure-ecs:service", "exactly one of `image`"]),
     ("service.cpu", 300, ["secure-ecs:service.cpu", "256, 512"]),
-    ("service.memory", 4096, ["memory 4096 does not pair with cpu 256", "512, 1024 or 2048"]),
+    ("service.memory", 4096, ["secure-ecs:service.memory = 4096", "with cpu 256", "512, 1024 or 2048"]),
     ("service.containerPort", 0, ["secure-ecs:service.containerPort"]),
-    ("service.enableExecuteCommand", True, ["needs a writable root filesystem", "readonlyRootFilesystem: false"]),
-    ("service.environment", {"DB_PASSWORD": "hunter2"}, ["DB_PASSWORD", "move them to `secrets`"]),
+    ("service.enableExecuteCommand", True, ["needs a writable root filesystem", "`readonlyRootFilesystem` false"]),
+    ("service.environment", {"DB_PASSWORD": "hunter2"}, ["DB_PASSWORD", "pass it in `secrets`"]),
     ("service.environment", {"DATABASE_URL": "postgres://u:p@h/db"}, ["DATABASE_URL", "secrets"]),
-    ("service.secrets", {"API_KEY": "plaintext"}, ["API_KEY", "must be Secrets Manager or SSM parameter ARNs"]),
-    ("service.autoscaling", {"minCount": 2, "maxCount": 4}, ["desiredCount 1 must lie within"]),
+    ("service.secrets", {"API_KEY": "plaintext"}, ["secure-ecs:service.secrets: API_KEY", "use the full ARN"]),
+    ("service.autoscaling", {"minCount": 3, "maxCount": 4}, ["secure-ecs:service.desiredCount = 2", "minCount 3"]),
     ("service.autoscaling", {"minCount": 1}, ["secure-ecs:service.autoscaling.maxCount is required"]),
-    ("alb.certificateArn", "arn:aws:acm:us-east-1:1:certificate/x", ["contradict each other"]),
-    ("alb.allowHttpOnly", False, ["needs `certificateArn`"]),
-    ("alb.ingressCidrs", [], ["at least one range"]),
+    (
+        "alb.certificateArn",
+        "arn:aws:acm:us-east-1:1:certificate/x",
+        ["secure-ecs:alb.allowHttpOnly", "drop `allowHttpOnly`"],
+    ),
+    ("alb.allowHttpOnly", False, ["secure-ecs:alb.certificateArn", "or set `allowHttpOnly`"]),
+    ("alb.ingressCidrs", [], ["secure-ecs:alb.ingressCidrs", "non-empty list"]),
     ("alb.ingressCidrs", ["0.0.0.0/33"], ["'0.0.0.0/33' is not an IPv4 CIDR range"]),
     ("alb.ingressCidrs", ["::/0"], ["'::/0' is not an IPv4 CIDR range"]),
     ("service.image", "docker.io/library/nginx:1.27", ["outside ECR", "network.egress none", "sha256:"]),
-    ("alb.healthCheckPath", "health", ["must start with /"]),
+    ("alb.healthCheckPath", "health", ["secure-ecs:alb.healthCheckPath", "absolute URL path"]),
     ("alb.waf", {"rateLimit": 5}, ["secure-ecs:alb.waf.rateLimit", "greater than or equal to 10"]),
     ("database", {"backupRetentionDays": 0}, ["secure-ecs:database.backupRetentionDays"]),
-    ("database", {"allocatedStorageGb": 100, "maxAllocatedStorageGb": 50}, ["maxAllocatedStorageGb must exceed"]),
-    ("database", {"instanceClass": "t3.micro"}, ["not an RDS class"]),
-    ("database", {"databaseName": "1app"}, ["secure-ecs:database.databaseName"]),
+    (
+        "database",
+        {"allocatedStorageGb": 100, "maxAllocatedStorageGb": 50},
+        ["secure-ecs:database.maxAllocatedStorageGb = 50", "more than `allocatedStorageGb` (100)"],
+    ),
+    ("database", {"instanceClass": "t3.micro"}, ["secure-ecs:database.instanceClass", "RDS instance class"]),
+    ("database", {"dbName": "1app"}, ["secure-ecs:database.dbName"]),
     ("protectStateful", "yes", ["secure-ecs:protectStateful", "valid boolean"]),
     ("tags", {"env": 1}, ["secure-ecs:tags.env", "valid string"]),
     ("servise", {}, ["secure-ecs:servise", "not a known setting", "service"]),
@@ -110,28 +122,28 @@ def test_overlapping_explicit_subnets_are_refused() -> None:
         "private": ["10.0.16.0/20", "10.0.1.128/25"],
         "data": ["10.0.40.0/24", "10.0.41.0/24"],
     }
-    (problem,) = problems_for(with_value("network.subnets", subnets))
-    assert "secure-ecs:network.subnets.private" in problem
+    (problem,) = problems_for(with_value("network.subnetCidrs", subnets))
+    assert "secure-ecs:network.subnetCidrs.private" in problem
     assert "'10.0.1.128/25' overlaps '10.0.1.0/24'" in problem
 
 
 def test_explicit_subnets_outside_the_vpc_are_refused() -> None:
     subnets = {"public": ["10.1.0.0/24", "10.0.1.0/24"], "private": ["10.0.16.0/20"] * 2, "data": ["10.0.40.0/24"] * 2}
-    (problem,) = problems_for(with_value("network.subnets", subnets))
+    (problem,) = problems_for(with_value("network.subnetCidrs", subnets))
     assert "'10.1.0.0/24' is not inside the VPC range 10.0.0.0/16" in problem
 
 
 def test_explicit_subnets_need_one_range_per_az() -> None:
     subnets = {"public": ["10.0.0.0/24"], "private": ["10.0.16.0/20"], "data": ["10.0.40.0/24"]}
-    (problem,) = problems_for(with_value("network.subnets", subnets))
-    assert "lists 1 ranges but azCount is 2" in problem
+    (problem,) = problems_for(with_value("network.subnetCidrs", subnets))
+    assert "lists 1 ranges but availabilityZoneCount is 2" in problem
 
 
 def test_every_problem_is_reported_at_once() -> None:
-    config = with_value("network.azCount", 9)
+    config = with_value("network.availabilityZoneCount", 9)
     config["service"]["cpu"] = 3
     problems = problems_for(config)
-    assert any("network.azCount" in p for p in problems)
+    assert any("network.availabilityZoneCount" in p for p in problems)
     assert any("service.cpu" in p for p in problems)
 
 

@@ -45,4 +45,5 @@ def test_console_script_prints_sarif_and_exits_one(tmp_path: Path) -> None:
         "plan.sarif",
         "architecture.mmd",
         "cost.txt",
+        "plan.tfplan.json",
     }

@@ -30,8 +30,8 @@ def test_program_exception_names_type_line_and_message(run_cli: CliRunner) -> No
     assert "containerPort must be a number" in run.stderr
 
 
-def test_unknown_invoke_names_the_data_source(run_cli: CliRunner) -> None:
-    run = run_cli("--program", str(PROGRAMS / "unknown_invoke"))
+def test_unknown_invoke_names_the_data_source_under_strict(run_cli: CliRunner) -> None:
+    run = run_cli("--program", str(PROGRAMS / "unknown_invoke"), "--strict")
     assert run.exit_code == 2
     _assert_clean_error(run.stderr)
     assert "aws:organizations/getOrganization:getOrganization" in run.stderr

@@ -115,7 +115,7 @@ def fargate_stack(knobs: Knobs = Knobs()) -> ResourceGraph:
         tokens.ECR_REPOSITORY,
         "repo",
         {
-            "name": "app",
+            # Auto-named, as a fixed name collides across stacks (deploy-physical-names-unique).
             "imageTagMutability": "IMMUTABLE",
             "imageScanningConfiguration": {"scanOnPush": knobs.scan_on_push},
             "encryptionConfigurations": [{"encryptionType": "KMS"}],

@@ -105,9 +105,12 @@ def test_project_stack_has_no_mandatory_violation(
 
 @pytest.mark.parametrize("variant", list(VARIANTS))
 def test_insecure_edit_of_prod_is_rejected(
-    captured: dict[str, ResourceGraph], prod_pack: AnalyzerClient, variant: str
+    captured: dict[str, ResourceGraph], variant: str, request: pytest.FixtureRequest
 ) -> None:
     type_token, edit, policy = VARIANTS[variant]
-    baseline = mandatory(prod_pack, captured["prod"])
-    introduced = mandatory(prod_pack, edited(captured["prod"], type_token, edit)) - baseline
+    # Prod runs a released image from a registry and has no repository of its own; dev builds into one.
+    stack = "prod" if captured["prod"].of_type(type_token) else "dev"
+    pack: AnalyzerClient = request.getfixturevalue(f"{stack}_pack")
+    baseline = mandatory(pack, captured[stack])
+    introduced = mandatory(pack, edited(captured[stack], type_token, edit)) - baseline
     assert {name for name, _ in introduced} == {policy}

@@ -8,7 +8,9 @@ from collections import Counter
 import pytest
 
 from components import COMPONENTS
+from secure_ecs.config import StackConfigError
 from secure_ecs.offline.graph import CapturedResource, ResourceGraph
+from secure_ecs.offline.harness import run_stack
 from tests.offline import captured_stack, only
 
 COMPONENT_TOKENS = {f"secure-ecs:index:{cls.__name__}" for cls in COMPONENTS}
@@ -122,14 +124,65 @@ def test_database_lives_in_the_isolated_subnets_and_is_private(stack: ResourceGr
     assert database.inputs["manageMasterUserPassword"] is True
 
 
-def test_task_gets_database_credentials_from_secrets_manager_only(stack: ResourceGraph) -> None:
+def test_task_connects_with_iam_auth_and_never_holds_the_rotating_master_password(stack: ResourceGraph) -> None:
     (container,) = json.loads(only(stack, "aws:ecs/taskDefinition:TaskDefinition").inputs["containerDefinitions"])
-    secret_arn = stack.stack_outputs["databaseSecretArn"]
-    secrets = {s["name"]: s["valueFrom"] for s in container["secrets"]}
-    assert secrets == {"DB_USERNAME": f"{secret_arn}:username::", "DB_PASSWORD": f"{secret_arn}:password::"}
-    environment = {e["name"] for e in container.get("environment", [])}
-    assert {"DB_HOST", "DB_PORT", "DB_NAME"} <= environment
-    assert not environment & set(secrets)
+    assert container["secrets"] == []
+    environment = {e["name"]: e["value"] for e in container.get("environment", [])}
+    assert {"DB_HOST", "DB_PORT", "DB_NAME"} <= set(environment)
+    assert environment["DB_USER"] == "app" and environment["DB_AUTH_METHOD"] == "iam"
+    connect = next(r for r in stack.of_type("aws:iam/rolePolicy:RolePolicy") if r.name == "app-database-connect")
+    (statement,) = json.loads(connect.inputs["policy"])["Statement"]
+    resource_id = only(stack, "aws:rds/instance:Instance").outputs["resourceId"]
+    assert statement["Resource"] == [f"arn:aws:rds-db:us-east-1:123456789012:dbuser:{resource_id}/app"]
+    # The execution role reads no database secret any more.
+    execution = next(r for r in stack.of_type("aws:iam/rolePolicy:RolePolicy") if r.name == "app-execution-policy")
+    assert "secretsmanager" not in execution.inputs["policy"]
+
+
+def test_load_balancer_waits_for_the_internet_gateway(stack: ResourceGraph) -> None:
+    gateway = only(stack, "aws:ec2/internetGateway:InternetGateway")
+    balancer = only(stack, "aws:lb/loadBalancer:LoadBalancer")
+    assert gateway.urn in balancer.property_dependencies["subnets"]
+
+
+def test_flow_log_waits_for_its_delivery_policy(stack: ResourceGraph) -> None:
+    delivery = next(r for r in stack.of_type("aws:iam/rolePolicy:RolePolicy") if r.name == "network-flow-logs-delivery")
+    assert delivery.urn in only(stack, "aws:ec2/flowLog:FlowLog").dependencies
+
+
+def test_waf_logs_have_their_own_resource_policy_and_association_retries_longer(stack: ResourceGraph) -> None:
+    group = next(g for g in stack.of_type("aws:cloudwatch/logGroup:LogGroup") if g.name == "alb-waf-logs")
+    policy = only(stack, "aws:cloudwatch/logResourcePolicy:LogResourcePolicy")
+    assert policy.inputs["resourceArn"] == group.outputs["arn"]
+    (statement,) = json.loads(policy.inputs["policyDocument"])["Statement"]
+    assert statement["Principal"] == {"Service": "delivery.logs.amazonaws.com"}
+    assert statement["Resource"] == f"{group.outputs['arn']}:*"
+    assert policy.urn in only(stack, "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration").dependencies
+    association = only(stack, "aws:wafv2/webAclAssociation:WebAclAssociation")
+    assert association.options.custom_timeouts["create"] == "15m"
+
+
+def test_dev_database_has_no_storage_autoscaling(dev: ResourceGraph) -> None:
+    assert "maxAllocatedStorage" not in only(dev, "aws:rds/instance:Instance").inputs
+
+
+def test_prod_database_has_monitoring_and_performance_insights(prod: ResourceGraph) -> None:
+    database = only(prod, "aws:rds/instance:Instance").inputs
+    assert database["performanceInsightsEnabled"] is True
+    assert database["monitoringInterval"] == 60
+    parameters = only(prod, "aws:rds/parameterGroup:ParameterGroup").inputs["parameters"]
+    assert {"name": "log_min_duration_statement", "value": "1000", "applyMethod": "immediate"} in parameters
+
+
+def test_dev_builds_a_content_tagged_image_and_prod_runs_a_released_one(
+    dev: ResourceGraph, prod: ResourceGraph
+) -> None:
+    assert only(dev, "awsx:ecr:Image").inputs["imageTag"].startswith("ctx-")
+    assert not prod.of_type("aws:ecr/repository:Repository")
+    registry = "123456789012.dkr.ecr.us-east-1.amazonaws.com/secure-ecs-app"
+    assert prod.stack_outputs["repositoryUrl"] == registry
+    (container,) = json.loads(only(prod, "aws:ecs/taskDefinition:TaskDefinition").inputs["containerDefinitions"])
+    assert container["image"].startswith(f"{registry}@sha256:")
 
 
 def test_exports_cover_what_a_post_deploy_check_needs(stack: ResourceGraph) -> None:
@@ -173,7 +226,6 @@ def test_prod_is_the_resilient_shape(prod: ResourceGraph) -> None:
 
 STATEFUL_TYPES = (
     "aws:rds/instance:Instance",
-    "aws:ecr/repository:Repository",
     "aws:cloudwatch/logGroup:LogGroup",
     "aws:kms/key:Key",
     "aws:s3/bucket:Bucket",
@@ -184,7 +236,8 @@ STATEFUL_TYPES = (
 def test_prod_stateful_resources_survive_an_accidental_destroy(prod: ResourceGraph, type_token: str) -> None:
     resources = prod.of_type(type_token)
     assert resources
-    assert all(r.options.retain_on_delete or r.options.protect for r in resources), type_token
+    # Both: `protect` refuses the destroy before anything goes; retain-on-delete covers a deliberate removal.
+    assert all(r.options.retain_on_delete and r.options.protect for r in resources), type_token
 
 
 def test_prod_database_and_load_balancer_have_deletion_protection(prod: ResourceGraph) -> None:
@@ -208,3 +261,14 @@ def test_components_register_exactly_their_declared_outputs(stack: ResourceGraph
             declared = set(classes[component.type].__annotations__)
             assert set(component.outputs) == declared, component.type
             assert all(value is not None for key, value in component.outputs.items() if key != "web_acl_arn")
+
+
+def test_prod_refuses_its_example_certificate_and_registry_in_another_account(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The emulated account is moto's; any real account differs from the example account id.
+    monkeypatch.setenv("MOTO_ACCOUNT_ID", "210987654321")
+    with pytest.raises(StackConfigError) as refused:
+        run_stack("prod")
+    assert [p.split(" ", 1)[0] for p in refused.value.problems] == [
+        "secure-ecs:alb.certificateArn",
+        "secure-ecs:service.repositoryUrl",
+    ]

@@ -1,0 +1,1 @@
+"""Terraform plan JSON from a captured resource graph, so Terraform-plan scanners can judge a Pulumi program."""

@@ -1,0 +1,1 @@
+"""The program's own helper package, named like secure-ecs's."""
