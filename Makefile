@@ -1,4 +1,6 @@
-# Both targets create or reuse .venv and reinstall only when pyproject.toml changes.
+# Both targets create or reuse .venv and reinstall only when a distribution's pyproject.toml changes.
+# The four local distributions: shared facts, the components, the policy rules, the tooling.
+DISTRIBUTIONS := facts components policies .
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -10,11 +12,11 @@ CHECKOV_STAMP := $(CHECKOV_VENV)/.installed-$(CHECKOV_VERSION)
 
 .PHONY: plan test lint bench clean
 
-$(STAMP): pyproject.toml policies/requirements.txt
+$(STAMP): $(addsuffix /pyproject.toml,$(DISTRIBUTIONS)) policies/requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "secure-ecs needs Python 3.11 or newer; set PYTHON=/path/to/python3.11")'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ./facts -e ./components -e ./policies -e '.[dev]'
 	@touch $(STAMP)
 
 $(CHECKOV_STAMP):

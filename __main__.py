@@ -10,9 +10,9 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
-from components import EndpointSet, HardenedAlb, PrivateDatabase, PrivateNetwork, SecureFargateService
 from secure_ecs.config import load_stack_config
 from secure_ecs.config.account import DeployTarget, check_deploy_target
+from secure_ecs_components import EndpointSet, HardenedAlb, PrivateDatabase, PrivateNetwork, SecureFargateService
 
 config = load_stack_config()
 check_deploy_target(config, DeployTarget(aws.get_caller_identity().account_id, aws.get_region().region))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
+from pathlib import Path
 
 from secure_ecs.cost import estimate_cost, render_text, to_json
 from secure_ecs.offline.harness import run_stack
@@ -18,7 +19,7 @@ def main() -> None:
     parser.add_argument("--stack", default="prod")
     parser.add_argument("--runs", type=int, default=200)
     args = parser.parse_args()
-    graph = run_stack(args.stack)
+    graph = run_stack(args.stack, Path(__file__).resolve().parents[1])
     timings = []
     for _ in range(args.runs):
         start = time.perf_counter()

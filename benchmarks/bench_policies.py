@@ -113,7 +113,7 @@ def _harness_prod_stack() -> ResourceGraph | None:
     try:
         from secure_ecs.offline.harness import run_stack
 
-        return run_stack("prod")
+        return run_stack("prod", Path(__file__).resolve().parents[1])
     except Exception as problem:  # the project program may not exist yet; the benchmark still runs
         print(f"(prod stack via the offline harness skipped: {type(problem).__name__}: {problem})")
         return None

@@ -30,7 +30,7 @@ def main() -> int:
     parser.add_argument("--stack", default="prod")
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
-    graph = run_stack(args.stack)
+    graph = run_stack(args.stack, Path(__file__).resolve().parents[1])
     started = time.perf_counter()
     load_table()
     table_seconds = time.perf_counter() - started

@@ -16,7 +16,7 @@ from secure_ecs.interrupts import Interrupted, interruptible
 
 def build_parser() -> argparse.ArgumentParser:
     # Imported here, after the signal handlers are in place: the imports take a second.
-    from secure_ecs.cost.command import add_cost_parser
+    from secure_ecs.cost_command import add_cost_parser
     from secure_ecs.plan.command import add_plan_parser
     from secure_ecs.verify.command import add_verify_parser
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from secure_ecs.offline.graph import CapturedResource, ResourceGraph
 from secure_ecs.offline.harness import run_function, run_stack
 from secure_ecs.offline.stack_files import StackSettings
+from tests.paths import REPO_ROOT
 
 REGION = "us-east-1"
 
@@ -30,4 +31,4 @@ def only(graph: ResourceGraph, type_token: str) -> CapturedResource:
 @functools.cache
 def captured_stack(stack: str) -> ResourceGraph:
     """One offline run of the project's stack per test session (graphs are immutable)."""
-    return run_stack(stack)
+    return run_stack(stack, REPO_ROOT)

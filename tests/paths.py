@@ -1,8 +1,8 @@
 """Locations the tests share."""
 
 
-from secure_ecs import PROJECT_POLICY_PACK, PROJECT_ROOT
+from pathlib import Path
 
-REPO_ROOT = PROJECT_ROOT
-PACK_DIR = PROJECT_POLICY_PACK
+REPO_ROOT = Path(__file__).resolve().parents[1]
+PACK_DIR = REPO_ROOT / "policies"
 CONFIG_DIR = PACK_DIR / "config"

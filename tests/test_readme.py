@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from secure_ecs.readme_sections import render
 from tests.offline import run_offline
 from tests.paths import REPO_ROOT
+from tools.readme_sections import render
 
 README = (REPO_ROOT / "README.md").read_text()
 
@@ -19,7 +19,7 @@ def test_readme_starts_with_exactly_the_two_commands() -> None:
 
 
 def test_generated_sections_match_the_config_model_and_the_pack() -> None:
-    assert render(README) == README, "README is stale: run `.venv/bin/python -m secure_ecs.readme_sections`"
+    assert render(README) == README, "README is stale: run `.venv/bin/python tools/readme_sections.py README.md`"
 
 
 def test_ci_runs_the_readme_test_command() -> None:

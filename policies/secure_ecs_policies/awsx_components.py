@@ -37,7 +37,7 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from secure_ecs_policies import tokens
+from secure_ecs_facts import tokens
 from secure_ecs_policies.preview_gaps import reporting_gaps
 from secure_ecs_policies.properties import (
     MISSING,

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from pulumi_policy import ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, Severity
 
-from secure_ecs_policies import tokens
+from secure_ecs_facts import tokens
 from secure_ecs_policies.metadata import resource_policy
 from secure_ecs_policies.preview_gaps import not_checked
 from secure_ecs_policies.properties import MISSING, config_value, integer, is_true, is_unknown, lookup

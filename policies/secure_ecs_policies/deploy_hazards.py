@@ -23,11 +23,11 @@ from pulumi_policy import (
     StackValidationArgs,
 )
 
-from secure_ecs_policies import tokens
+from secure_ecs_facts import tokens
+from secure_ecs_facts.name_limits import AUTO_NAME_LIMITS, AUTO_NAME_SUFFIX_LENGTH
 from secure_ecs_policies.containers import container_name, read_containers
 from secure_ecs_policies.links import StackView
 from secure_ecs_policies.metadata import resource_policy, stack_policy
-from secure_ecs_policies.name_limits import AUTO_NAME_LIMITS, AUTO_NAME_SUFFIX_LENGTH
 from secure_ecs_policies.properties import MISSING, is_true, is_unknown, items, lookup, text
 
 ADVISORY = EnforcementLevel.ADVISORY

@@ -12,7 +12,8 @@ from pulumi_policy import (
     Severity,
 )
 
-from secure_ecs_policies import tokens
+from secure_ecs_facts import tokens
+from secure_ecs_facts.secret_names import name_looks_secret, secret_arguments, value_embeds_password
 from secure_ecs_policies.containers import (
     SECRET_VALUE,
     ContainerDefinitions,
@@ -30,7 +31,6 @@ from secure_ecs_policies.properties import (
     replace_in,
     text,
 )
-from secure_ecs_policies.secret_names import name_looks_secret, secret_arguments, value_embeds_password
 
 
 def _service_assigns_public_ip(args: ResourceValidationArgs, report: ReportViolation) -> None:

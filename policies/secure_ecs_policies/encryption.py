@@ -6,7 +6,7 @@ from typing import Final
 
 from pulumi_policy import Policy, ReportViolation, ResourceValidationArgs, Severity
 
-from secure_ecs_policies import tokens
+from secure_ecs_facts import tokens
 from secure_ecs_policies.metadata import resource_policy
 from secure_ecs_policies.policy_documents import public_grants, read_document
 from secure_ecs_policies.preview_gaps import not_checked

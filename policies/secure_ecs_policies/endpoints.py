@@ -6,14 +6,15 @@ from typing import Final
 
 from pulumi_policy import PolicyResource, ReportViolation, Severity, StackValidationArgs
 
-from secure_ecs_policies import tokens
+from secure_ecs_facts import tokens
+from secure_ecs_facts.endpoint_services import GATEWAY_SERVICE, REQUIRED_INTERFACE_SERVICES
 from secure_ecs_policies.containers import read_containers
 from secure_ecs_policies.links import StackView
 from secure_ecs_policies.metadata import stack_policy
 from secure_ecs_policies.preview_gaps import not_checked
 from secure_ecs_policies.properties import is_true, is_unknown, items, lookup, text
 
-BASE_SERVICES: Final = ("ecr.api", "ecr.dkr", "logs", "s3")
+BASE_SERVICES: Final = (*REQUIRED_INTERFACE_SERVICES, GATEWAY_SERVICE)
 """What a Fargate task pulling from ECR and logging to CloudWatch reaches on every start."""
 
 ANY_DESTINATION: Final = frozenset({"0.0.0.0/0", "::/0"})

@@ -16,7 +16,7 @@ from pulumi_policy import (
     StackValidationArgs,
 )
 
-from secure_ecs_policies import tokens
+from secure_ecs_facts import tokens
 from secure_ecs_policies.links import StackView
 from secure_ecs_policies.metadata import resource_policy, stack_policy
 from secure_ecs_policies.preview_gaps import not_checked

@@ -14,7 +14,8 @@ from pulumi_policy import (
     StackValidationArgs,
 )
 
-from secure_ecs_policies import tokens
+from secure_ecs_facts import tokens
+from secure_ecs_facts.tiers import TIER_TAG
 from secure_ecs_policies.links import StackView
 from secure_ecs_policies.metadata import resource_policy, stack_policy
 from secure_ecs_policies.preview_gaps import not_checked
@@ -29,7 +30,7 @@ from secure_ecs_policies.properties import (
     text,
 )
 
-PUBLIC_TIER_TAG: Final = "secure-ecs:tier"
+PUBLIC_TIER_TAG: Final = TIER_TAG
 """Tag that declares a subnet as a load-balancer (public) subnet: ``secure-ecs:tier = public``."""
 
 def is_open_cidr(value: object) -> bool:

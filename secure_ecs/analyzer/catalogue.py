@@ -12,9 +12,9 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from secure_ecs import PROJECT_POLICY_PACK
 from secure_ecs.analyzer.client import AnalyzerClient
 from secure_ecs.analyzer.diagnostics import PolicyDescriptor
+from secure_ecs.bundled_pack import bundled_policy_pack
 
 
 def _cell(value: str) -> str:
@@ -45,15 +45,15 @@ def render_policy_table(policies: Iterable[PolicyDescriptor]) -> str:
     return "\n".join(rows) + "\n"
 
 
-def policy_catalogue_markdown(pack_dir: Path = PROJECT_POLICY_PACK) -> str:
+def policy_catalogue_markdown(pack_dir: Path | None = None) -> str:
     """Start the pack at ``pack_dir`` and render its policies as a Markdown table."""
-    with AnalyzerClient(pack_dir) as pack:
+    with AnalyzerClient(pack_dir or bundled_policy_pack()) as pack:
         return render_policy_table(pack.info().policies)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    sys.stdout.write(policy_catalogue_markdown(Path(args[0]) if args else PROJECT_POLICY_PACK))
+    sys.stdout.write(policy_catalogue_markdown(Path(args[0]) if args else None))
     return 0
 
 

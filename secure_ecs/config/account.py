@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from components.image_reference import ECR_IMAGE
 from secure_ecs.config.errors import StackConfigError
 from secure_ecs.config.loader import NAMESPACE
 from secure_ecs.config.stack import StackConfig
+from secure_ecs_components.image_reference import ECR_IMAGE
 
 _CERTIFICATE_ARN = re.compile(r"^arn:[a-z-]+:acm:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):certificate/.+$")
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from components.alb import SPEC as ALB_SPEC
-from components.database import SPEC as DATABASE_SPEC
-from components.fargate_service import SPEC as SERVICE_SPEC
 from secure_ecs.config.derived import derived_section
+from secure_ecs_components.alb import SPEC as ALB_SPEC
+from secure_ecs_components.database import SPEC as DATABASE_SPEC
+from secure_ecs_components.fargate_service import SPEC as SERVICE_SPEC
 
 
 class AlbConfig(derived_section("AlbSection", ALB_SPEC)):  # type: ignore[misc]

@@ -18,8 +18,8 @@ from pydantic import AfterValidator, Field, create_model, model_validator
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
-from components.spec import ArgSpec
 from secure_ecs.config.base import ConfigSection
+from secure_ecs_components.spec import ArgSpec
 
 RULE_ERROR = "component_rule"
 """Error type of a rule across settings; its context names the setting at fault (`field`)."""

@@ -13,5 +13,6 @@ class StackConfigError(pulumi.RunError):
         listing = "\n".join(f"  - {problem}" for problem in problems)
         super().__init__(
             f"the stack configuration is invalid:\n{listing}\n"
-            "Fix these keys in Pulumi.<stack>.yaml (or with `pulumi config set --path`); nothing was created."
+            f"Fix these keys in Pulumi.{pulumi.get_stack()}.yaml (or with `pulumi config set --path`); "
+            "nothing was created."
         )

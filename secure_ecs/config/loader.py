@@ -13,7 +13,7 @@ from pydantic_core import ErrorDetails
 from secure_ecs.config.derived import RULE_ERROR
 from secure_ecs.config.errors import StackConfigError
 from secure_ecs.config.stack import StackConfig
-from secure_ecs.offline.stack_files import OFFLINE_SECRET_PREFIX
+from secure_ecs.secret_values import OFFLINE_SECRET_PREFIX
 
 NAMESPACE = "secure-ecs"
 

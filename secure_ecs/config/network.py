@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from components.endpoints import SPEC as ENDPOINTS_SPEC
-from components.network import MAX_AZS, subnet_layout
-from components.network import SPEC as NETWORK_SPEC
-from components.subnet_layout import SubnetLayout
 from secure_ecs.config.derived import derived_section
+from secure_ecs_components.endpoints import SPEC as ENDPOINTS_SPEC
+from secure_ecs_components.network import MAX_AZS, subnet_layout
+from secure_ecs_components.network import SPEC as NETWORK_SPEC
+from secure_ecs_components.subnet_layout import SubnetLayout
 
 
 class NetworkConfig(derived_section("NetworkSection", NETWORK_SPEC)):  # type: ignore[misc]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from components.image_reference import is_digest, is_ecr_image
 from secure_ecs.config.application import (
     DATABASE_PLAIN_VARIABLES,
     DATABASE_SECRET_VARIABLES,
@@ -14,6 +13,7 @@ from secure_ecs.config.application import (
 )
 from secure_ecs.config.base import ConfigSection
 from secure_ecs.config.network import EndpointsConfig, NetworkConfig
+from secure_ecs_components.image_reference import is_digest, is_ecr_image
 
 
 class StackConfig(ConfigSection):

@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from secure_ecs.offline.attributes import AccountContext
 from secure_ecs.offline.emulated_aws import EmulatedAws
 from secure_ecs.offline.invokes import UnansweredInvokeError
 from secure_ecs.offline.policy_document import render_policy_document
@@ -120,6 +121,13 @@ class EmulatedAccount:
             if region in partition["regions"] or re.match(partition["regionRegex"], region):
                 return partition  # type: ignore[no-any-return]
         raise NoMatchingResourceError("aws:index/getPartition:getPartition", f"knows no partition for region {region}")
+
+    def context(self) -> AccountContext:
+        """Where this account's mock resources live, so computed ARNs name its id and partition."""
+        with self._answering, self.aws.active():
+            account_id = str(self.aws.client("sts").get_caller_identity()["Account"])
+        partition = str(self.partition_data(self.region)["partition"])
+        return AccountContext(account_id=account_id, region=self.region, partition=partition)
 
     def reverse_dns_prefix(self, region: str) -> str:
         """``com.amazonaws`` (``cn.com.amazonaws`` in China): the prefix of endpoint service names."""

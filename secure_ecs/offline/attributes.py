@@ -212,7 +212,26 @@ def _vpc_endpoint(name: str, resource_id: str, inputs: dict[str, Any], account: 
 
 def _awsx_image(name: str, resource_id: str, inputs: dict[str, Any], account: AccountContext) -> dict[str, Any]:
     # Built and pushed at deploy time; offline it resolves to a digest reference in its repository.
-    return {"imageUri": f"{inputs.get('repositoryUrl', name)}@sha256:{_digest(name, 'image', length=64)}"}
+    return {"imageUri": f"{inputs.get('repositoryUrl', name)}@{_image_digest(name)}"}
+
+
+def _image_digest(name: str) -> str:
+    return f"sha256:{_digest(name, 'image', length=64)}"
+
+
+def _docker_build_image(name: str, resource_id: str, inputs: dict[str, Any], account: AccountContext) -> dict[str, Any]:
+    # docker-build's `ref` is the first tag pinned to the pushed digest (the tag alone when not pushed).
+    tags = inputs.get("tags") or []
+    tag = tags[0] if tags and isinstance(tags[0], str) else name
+    return {"digest": _image_digest(name), "ref": f"{tag.split('@')[0]}@{_image_digest(name)}"}
+
+
+def _docker_image(name: str, resource_id: str, inputs: dict[str, Any], account: AccountContext) -> dict[str, Any]:
+    image_name = inputs.get("imageName")
+    repository = image_name if isinstance(image_name, str) and image_name else name
+    if ":" in repository.rsplit("/", 1)[-1]:  # drop a tag, not a registry port
+        repository = repository.rsplit(":", 1)[0]
+    return {"repoDigest": f"{repository}@{_image_digest(name)}"}
 
 
 def _kms_key(name: str, resource_id: str, inputs: dict[str, Any], account: AccountContext) -> dict[str, Any]:
@@ -261,6 +280,8 @@ _TYPE_SPECIFIC: dict[str, Attributes] = {
     "aws:ec2/vpc:Vpc": _vpc,
     "aws:ec2/vpcEndpoint:VpcEndpoint": _vpc_endpoint,
     "awsx:ecr:Image": _awsx_image,
+    "docker-build:index:Image": _docker_build_image,
+    "docker:index/image:Image": _docker_image,
     "aws:kms/key:Key": _kms_key,
     "aws:secretsmanager/secret:Secret": _secret,
     "aws:ecs/taskDefinition:TaskDefinition": _task_definition,

@@ -23,8 +23,7 @@ import pulumi.runtime
 from pulumi.runtime.settings import SETTINGS
 from pulumi.runtime.stack import wait_for_rpcs
 
-from secure_ecs import PROJECT_ROOT
-from secure_ecs.offline.account import default_responder
+from secure_ecs.offline.account import EmulatedAccount, default_responder
 from secure_ecs.offline.attributes import AccountContext
 from secure_ecs.offline.declared_outputs import DeclaredOutputs
 from secure_ecs.offline.graph import UNKNOWN, ResourceGraph
@@ -68,7 +67,7 @@ def _shadowed_modules(program_dir: Path) -> dict[str, Any]:
     """Already imported modules that the program's own top-level modules and packages shadow.
 
     With the program folder first on the import path, `import components` must find the program's
-    own `components` package, not one this process imported earlier (secure-ecs's, say).
+    own `components` package, not a module of that name this process imported earlier.
     """
     local = {p.stem for p in program_dir.glob("*.py")} | {p.parent.name for p in program_dir.glob("*/__init__.py")}
     local.discard("__main__")  # runpy swaps that one itself
@@ -181,8 +180,11 @@ def run_function(
     Each run gets a fresh context, so runs in one process do not see each other's resources.
     Exceptions from the program propagate unchanged; callers decide how to present them.
     """
-    account = account or AccountContext(region=settings.config.get("aws:region", "us-east-1"))
     responder = responder or default_responder(settings)
+    if account is None:
+        account = responder.context() if isinstance(responder, EmulatedAccount) else AccountContext(
+            region=settings.config.get("aws:region", "us-east-1")
+        )
     return contextvars.Context().run(
         _run_in_fresh_context, program, settings, responder, account, environment or nullcontext()
     )
@@ -211,7 +213,7 @@ def run_program(
     return run_function(program, settings, responder, account, _program_environment(source_dir))
 
 
-def run_stack(stack: str, project_dir: Path = PROJECT_ROOT, responder: InvokeResponder | None = None) -> ResourceGraph:
+def run_stack(stack: str, project_dir: Path, responder: InvokeResponder | None = None) -> ResourceGraph:
     """Run one of a project's stacks with its `Pulumi.<stack>.yaml` config."""
     return run_program(project_dir, read_stack_settings(project_dir, stack), responder)
 

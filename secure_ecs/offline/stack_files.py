@@ -13,9 +13,15 @@ from typing import Any
 import botocore.loaders
 import yaml
 
+from secure_ecs.secret_values import OFFLINE_SECRET_PREFIX
+
 
 class StackFileError(Exception):
     """A project or stack file is missing or malformed."""
+
+
+class MissingStackFileError(StackFileError):
+    """The project or stack file is not there (as opposed to there but unreadable or invalid)."""
 
 
 @dataclass(frozen=True)
@@ -37,7 +43,6 @@ class StackSettings:
 # expanding into gigabytes (every alias is a reference; the expansion happens when it is used).
 MAX_FILE_BYTES = 1_000_000
 MAX_VALUES = 100_000
-OFFLINE_SECRET_PREFIX = "[offline placeholder for secret "
 
 
 class _DuplicateKeyError(yaml.YAMLError):
@@ -81,7 +86,7 @@ def _load_yaml(path: Path) -> Any:
             raise StackFileError(f"{path} is larger than {MAX_FILE_BYTES:,} bytes; a stack file holds settings")
         document = yaml.load(path.read_text(encoding="utf-8"), Loader=_Yaml12Loader)
     except FileNotFoundError:
-        raise StackFileError(f"{path} does not exist") from None
+        raise MissingStackFileError(f"{path} does not exist") from None
     except OSError as exc:
         raise StackFileError(f"{path} cannot be read: {exc.strerror or exc}") from None
     except UnicodeDecodeError:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from secure_ecs import PROJECT_POLICY_PACK
+from secure_ecs.bundled_pack import bundled_policy_pack
 from secure_ecs.command_output import EXIT_ERROR, report_failure
 from secure_ecs.offline.stack_files import StackFileError, read_stack_outputs
 from secure_ecs.plan.errors import explain
@@ -95,8 +95,8 @@ def _source_root(program_dir: Path) -> Path:
 
 
 def _default_pack(program: Path) -> Path:
-    """The program's own `policies/` pack if it has one, else this project's."""
-    candidates = [program / "policies", PROJECT_POLICY_PACK]
+    """The program's own `policies/` pack if it has one, else the pack installed with this tool."""
+    candidates = [program / "policies", bundled_policy_pack()]
     return next((c for c in candidates if (c / "PulumiPolicy.yaml").is_file()), candidates[-1])
 
 

@@ -2,36 +2,30 @@
 
 from __future__ import annotations
 
-import inspect
 import traceback
 from pathlib import Path
 
-from secure_ecs import PROJECT_ROOT
+from pydantic import ValidationError
+
+import secure_ecs.config
 from secure_ecs.analyzer import AnalyzerError, PackStartError, PolicyConfigError
+from secure_ecs.config.errors import StackConfigError
 from secure_ecs.offline.account import NoMatchingResourceError
 from secure_ecs.offline.harness import ProgramError
 from secure_ecs.offline.invokes import UnansweredInvokeError
-from secure_ecs.offline.stack_files import StackFileError
+from secure_ecs.offline.stack_files import MissingStackFileError, StackFileError
 from secure_ecs.plan.source_locations import is_program_file
-
-# Where the exceptions that mean "the stack's configuration or a component's arguments are wrong"
-# are defined: this project's config layer and components (StackConfigError, ComponentArgumentError).
-# Judged by the file that defines the exception's class, not by module name: a program's own
-# `components` package is the program's code.
-_CONFIG_ERROR_HOMES = (PROJECT_ROOT / "secure_ecs" / "config", PROJECT_ROOT / "components")
+from secure_ecs_components.errors import ComponentArgumentError
 
 
 def _is_config_error(error: BaseException) -> bool:
-    try:
-        defined_in = Path(inspect.getfile(type(error))).resolve()
-    except (TypeError, OSError):
-        return False
-    if any(defined_in.is_relative_to(home.resolve()) for home in _CONFIG_ERROR_HOMES):
+    """The stack's configuration or a component's arguments are wrong: judged by the error's type."""
+    if isinstance(error, (StackConfigError, ComponentArgumentError)):
         return True
     # pydantic's ValidationError counts when it was raised while reading this project's stack config.
+    config_home = Path(secure_ecs.config.__file__).resolve().parent
     raised_in = [Path(frame.filename).resolve() for frame in traceback.extract_tb(error.__traceback__)]
-    config_home = _CONFIG_ERROR_HOMES[0].resolve()
-    return type(error).__module__.startswith("pydantic") and any(p.is_relative_to(config_home) for p in raised_in)
+    return isinstance(error, ValidationError) and any(p.is_relative_to(config_home) for p in raised_in)
 
 
 def _program_frame(error: BaseException, program_dir: Path) -> str:
@@ -94,7 +88,7 @@ def _program_problem(error: BaseException, cause: BaseException, program_dir: Pa
                 "the program's requirements into the same Python environment as secure-ecs and run the plan again.")
     kind = type(cause).__name__
     if _is_config_error(cause):
-        return (f"The configuration of stack '{stack}' was rejected ({kind}{at}): {cause}. Fix "
+        return (f"The configuration of stack '{stack}' was rejected ({kind}{at}): {str(cause).rstrip('.')}. Fix "
                 f"Pulumi.{stack}.yaml (or the component arguments) and run the plan again.")
     return (f"The program raised {kind}{at}: {cause}. This is an error in the program or its configuration, "
             "not a policy violation; fix it, or rerun with --debug for the traceback.")
@@ -112,8 +106,12 @@ def _explain(error: BaseException, program_dir: Path, stack: str, debug: bool) -
         return _pack_problem(error, debug)
     already_clear = UnansweredInvokeError | NoMatchingResourceError | StackFileError
     cause = error if isinstance(error, already_clear) else _root_cause(error)
-    if isinstance(cause, StackFileError):
+    if isinstance(cause, MissingStackFileError):
         return (f"Cannot read the stack configuration: {cause}. Check --stack and --program: the program folder "
                 f"needs a Pulumi.yaml and a Pulumi.{stack}.yaml (create it with `pulumi stack init {stack}` "
                 "and `pulumi config set`).")
+    if isinstance(cause, StackFileError):
+        return f"Cannot read the stack configuration: {cause}. Fix the file and run the plan again."
+    if isinstance(cause, StackConfigError):  # its message lists every key and says how to fix them
+        return f"The configuration of stack '{stack}' was rejected: {cause}"
     return _program_problem(error, cause, program_dir, stack)

@@ -56,6 +56,8 @@ class PlanResult:
     """A Terraform-plan scanner's verdicts (`--scanner`); None when none ran."""
     scanner_gate: bool = False
     """Whether the scanner's failed checks count toward the exit status (`--scanner-gate`)."""
+    region_unset: bool = False
+    """The stack sets no `aws:region`: the plan assumed the emulated account's default region."""
 
     @property
     def diagnostics(self) -> list[Diagnostic]:

@@ -167,4 +167,5 @@ def _run_plan(request: PlanRequest) -> PlanResult:
         terraform_plan=terraform_plan,
         scanner=scanner,
         scanner_gate=request.scanner_gate,
+        region_unset="aws:region" not in settings.config,
     )

@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from secure_ecs.analyzer import Diagnostic
+from secure_ecs.offline.account import DEFAULT_REGION
 from secure_ecs.plan.graph_views import component_label, resource_label, resources_by_component
 from secure_ecs.plan.key_settings import key_settings
 from secure_ecs.plan.model import PlanResult, severity_rank
@@ -32,7 +33,15 @@ def _header(result: PlanResult) -> Text:
         f"program {result.program_dir}\n",
         f"{custom} cloud resources in {len(graph)} registrations; policy packs: {packs}\n",
         f"policy config: {_configs(result)}",
+        _region_note(result),
     )
+
+
+def _region_note(result: PlanResult) -> str:
+    if not result.region_unset:
+        return ""
+    return (f"\nregion: {DEFAULT_REGION} assumed (the stack sets no aws:region; a deploy would use AWS_REGION or the "
+            "profile's region: set aws:region in the stack file to plan what will be deployed)")
 
 
 def _configs(result: PlanResult) -> str:

@@ -8,9 +8,9 @@ from typing import Any
 import pulumi
 import pytest
 
-from components.alb import DEFAULT_SSL_POLICY, HardenedAlb, HardenedAlbArgs
-from components.errors import ComponentArgumentError
 from secure_ecs.offline.graph import ResourceGraph
+from secure_ecs_components.alb import DEFAULT_SSL_POLICY, HardenedAlb, HardenedAlbArgs
+from secure_ecs_components.errors import ComponentArgumentError
 from tests.offline import only as one
 from tests.offline import run_offline
 

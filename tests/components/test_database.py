@@ -8,9 +8,14 @@ from typing import Any
 import pulumi
 import pytest
 
-from components.database import PrivateDatabase, PrivateDatabaseArgs, final_snapshot_identifier, instance_identifier
-from components.errors import ComponentArgumentError
 from secure_ecs.offline.graph import ResourceGraph
+from secure_ecs_components.database import (
+    PrivateDatabase,
+    PrivateDatabaseArgs,
+    final_snapshot_identifier,
+    instance_identifier,
+)
+from secure_ecs_components.errors import ComponentArgumentError
 from tests.offline import only as one
 from tests.offline import run_offline
 

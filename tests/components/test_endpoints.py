@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from components.endpoint_policies import ecr_layer_bucket
-from components.endpoints import EndpointSet
-from components.errors import ComponentArgumentError
-from components.network import PrivateNetwork
 from secure_ecs.offline.graph import CapturedResource, ResourceGraph
+from secure_ecs_components.endpoint_policies import ecr_layer_bucket
+from secure_ecs_components.endpoints import EndpointSet
+from secure_ecs_components.errors import ComponentArgumentError
+from secure_ecs_components.network import PrivateNetwork
 from tests.offline import only, run_offline
 
 ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"

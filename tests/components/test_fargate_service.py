@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from components.errors import ComponentArgumentError
-from components.fargate_service import SecureFargateService, SecureFargateServiceArgs
 from secure_ecs.offline.graph import CapturedResource, ResourceGraph
-from secure_ecs_policies.secret_names import name_looks_secret, value_embeds_password
+from secure_ecs_components.errors import ComponentArgumentError
+from secure_ecs_components.fargate_service import SecureFargateService, SecureFargateServiceArgs
+from secure_ecs_facts.secret_names import name_looks_secret, value_embeds_password
 from tests.offline import only as one
 from tests.offline import run_offline
 

@@ -17,16 +17,16 @@ from pulumi.provider.experimental.component import ComponentProvider
 from pydantic import BaseModel
 from pydantic.alias_generators import to_camel
 
-from components import COMPONENTS, PACKAGE_NAME, PACKAGE_VERSION
-from components.alb import SPEC as ALB_SPEC
-from components.database import SPEC as DATABASE_SPEC
-from components.endpoints import SPEC as ENDPOINTS_SPEC
-from components.fargate_service import SPEC as SERVICE_SPEC
-from components.network import SPEC as NETWORK_SPEC
-from components.spec import Arg, ArgSpec
 from secure_ecs.config.application import AlbConfig, DatabaseConfig, ServiceConfig
 from secure_ecs.config.derived import derived_section
 from secure_ecs.config.network import EndpointsConfig, NetworkConfig
+from secure_ecs_components import COMPONENTS, PACKAGE_NAME, PACKAGE_VERSION
+from secure_ecs_components.alb import SPEC as ALB_SPEC
+from secure_ecs_components.database import SPEC as DATABASE_SPEC
+from secure_ecs_components.endpoints import SPEC as ENDPOINTS_SPEC
+from secure_ecs_components.fargate_service import SPEC as SERVICE_SPEC
+from secure_ecs_components.network import SPEC as NETWORK_SPEC
+from secure_ecs_components.spec import Arg, ArgSpec
 
 # component -> (its spec, its stack config section, settings the stack adds beyond the component's arguments)
 INTERFACES: dict[str, tuple[ArgSpec, type[BaseModel], set[str]]] = {

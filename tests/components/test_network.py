@@ -9,13 +9,13 @@ from typing import Any
 import pulumi_aws as aws
 import pytest
 
-from components.errors import ComponentArgumentError
-from components.network import PrivateNetwork, PrivateNetworkArgs
-from components.tags import TIER_TAG
 from secure_ecs.offline.account import default_responder
 from secure_ecs.offline.attributes import AccountContext
 from secure_ecs.offline.graph import CapturedResource, ResourceGraph
 from secure_ecs.offline.harness import run_function
+from secure_ecs_components.errors import ComponentArgumentError
+from secure_ecs_components.network import PrivateNetwork, PrivateNetworkArgs
+from secure_ecs_components.tags import TIER_TAG
 from tests.offline import offline_settings, only, run_offline
 
 SUBNET = "aws:ec2/subnet:Subnet"

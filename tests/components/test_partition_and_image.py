@@ -7,10 +7,10 @@ import json
 import re
 from pathlib import Path
 
-from components.build_context import content_tag, context_digest
-from components.container_definition import SCRATCH_MOUNT_PATH
-from components.encryption import _key_policy
-from components.iam_documents import execution_role_policy
+from secure_ecs_components.build_context import content_tag, context_digest
+from secure_ecs_components.container_definition import SCRATCH_MOUNT_PATH
+from secure_ecs_components.encryption import _key_policy
+from secure_ecs_components.iam_documents import execution_role_policy
 from tests.paths import REPO_ROOT
 
 CHINA = {"account_id": "123456789012", "region": "cn-north-1", "partition": "aws-cn", "dns_suffix": "amazonaws.com.cn"}

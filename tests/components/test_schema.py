@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import inspect
 import json
-import runpy
 from typing import Any
 
 import pytest
 from pulumi.provider.experimental.component import ComponentProvider
 
-from components import COMPONENTS, PACKAGE_NAME, PACKAGE_VERSION
-from tests.paths import REPO_ROOT
+from secure_ecs_components import COMPONENTS, PACKAGE_NAME, PACKAGE_VERSION
 
 
 @pytest.fixture(scope="module")
@@ -44,8 +42,3 @@ def _camel(name: str) -> str:
     head, *rest = name.split("_")
     return head + "".join(part.title() for part in rest)
 
-
-def test_plugin_entry_point_hosts_these_components() -> None:
-    namespace = runpy.run_path(str(REPO_ROOT / "provider" / "__main__.py"), run_name="plugin_import_check")
-    assert namespace["COMPONENTS"] == COMPONENTS
-    assert namespace["PACKAGE_NAME"] == PACKAGE_NAME

@@ -7,13 +7,13 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from components.alb import SPEC as ALB_SPEC
-from components.database import SPEC as DATABASE_SPEC
-from components.endpoints import SPEC as ENDPOINTS_SPEC
-from components.fargate_service import SPEC as SERVICE_SPEC
-from components.network import SPEC as NETWORK_SPEC
-from components.spec import ArgSpec
 from secure_ecs.config import StackConfig, StackConfigError, validate_stack_config
+from secure_ecs_components.alb import SPEC as ALB_SPEC
+from secure_ecs_components.database import SPEC as DATABASE_SPEC
+from secure_ecs_components.endpoints import SPEC as ENDPOINTS_SPEC
+from secure_ecs_components.fargate_service import SPEC as SERVICE_SPEC
+from secure_ecs_components.network import SPEC as NETWORK_SPEC
+from secure_ecs_components.spec import ArgSpec
 
 # Required arguments the program wires from other components (ids a real stack would pass).
 WIRED = {

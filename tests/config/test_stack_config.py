@@ -88,6 +88,14 @@ BAD_VALUES = [
         ["secure-ecs:alb.allowHttpOnly", "drop `allowHttpOnly`"],
     ),
     ("alb.allowHttpOnly", False, ["secure-ecs:alb.certificateArn", "or set `allowHttpOnly`"]),
+    # An IAM server certificate passed the old config and failed in the component; now both refuse it alike.
+    (
+        "alb.certificateArn",
+        "arn:aws:iam::123456789012:server-certificate/site",
+        ["secure-ecs:alb.certificateArn", "ARN of an ACM certificate"],
+    ),
+    ("alb.waf", {"rateLimit": 2000, "logRetentionDays": 10}, ["secure-ecs:alb.waf.logRetentionDays"]),
+    ("service.autoscaling", {"minCount": 1, "maxCount": 4, "cpuTargetPercent": 0}, ["cpuTargetPercent"]),
     ("alb.ingressCidrs", [], ["secure-ecs:alb.ingressCidrs", "non-empty list"]),
     ("alb.ingressCidrs", ["0.0.0.0/33"], ["'0.0.0.0/33' is not an IPv4 CIDR range"]),
     ("alb.ingressCidrs", ["::/0"], ["'::/0' is not an IPv4 CIDR range"]),

@@ -164,3 +164,16 @@ def test_unreadable_stack_files_are_named(tmp_path: Path) -> None:
     (project / "Pulumi.dev.yaml").mkdir()
     with pytest.raises(StackFileError, match="cannot be read"):
         read_stack_settings(project, "dev")
+
+
+@pytest.mark.parametrize(("region", "partition"), [("cn-north-1", "aws-cn"), ("us-gov-west-1", "aws-us-gov")])
+def test_computed_arns_use_the_partition_and_account_of_the_region(region: str, partition: str) -> None:
+    def program() -> None:
+        aws.sqs.Queue("queue")
+        aws.iam.Role("role", assume_role_policy="{}")
+        aws.ec2.Vpc("vpc", cidr_block="10.0.0.0/16")
+
+    graph = run_offline(program, region=region)
+    arns = [r.outputs["arn"] for r in graph.resources if isinstance(r.outputs.get("arn"), str)]
+    assert len(arns) >= 2
+    assert all(arn.startswith(f"arn:{partition}:") for arn in arns), arns

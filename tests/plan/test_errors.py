@@ -89,3 +89,50 @@ def test_unwritable_report_folder_is_one_clear_error(tmp_path: Path, capsys: pyt
     stderr = capsys.readouterr().err
     _assert_clean_error(stderr)
     assert "cannot write the reports" in stderr and "--out" in stderr
+
+
+def _copy_of_this_project(tmp_path: Path, stack_yaml: str) -> Path:
+    """This repository's program with a stack file of the test's own."""
+    from tests.paths import REPO_ROOT
+
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "Pulumi.yaml").write_text((REPO_ROOT / "Pulumi.yaml").read_text())
+    (project / "__main__.py").write_text((REPO_ROOT / "__main__.py").read_text())
+    (project / "Pulumi.dev.yaml").write_text(stack_yaml)
+    return project
+
+
+def test_stack_config_error_reads_as_one_sentence_per_fix(run_cli: CliRunner, tmp_path: Path) -> None:
+    stack_yaml = "config:\n  aws:region: us-east-1\n  secure-ecs:network:\n    bogusKey: 9\n"
+    project = _copy_of_this_project(tmp_path, stack_yaml)
+    run = run_cli("--program", str(project))
+    assert run.exit_code == 2
+    _assert_clean_error(run.stderr)
+    assert "bogusKey" in run.stderr
+    assert ".." not in run.stderr
+    assert run.stderr.count("Fix ") == 1
+    assert "Pulumi.dev.yaml" in run.stderr and "<stack>" not in run.stderr
+    assert "StackConfigError" not in run.stderr
+
+
+def test_a_stack_file_that_exists_but_is_broken_gets_no_stack_init_advice(run_cli: CliRunner, tmp_path: Path) -> None:
+    project = _copy_of_this_project(tmp_path, "config:\n\t- not yaml\n")
+    run = run_cli("--program", str(project))
+    assert run.exit_code == 2
+    _assert_clean_error(run.stderr)
+    assert "not valid YAML" in run.stderr
+    assert "stack init" not in run.stderr
+
+
+def test_a_stack_without_a_region_says_which_region_was_assumed(run_cli: CliRunner, tmp_path: Path) -> None:
+    project = tmp_path / "no_region"
+    project.mkdir()
+    (project / "Pulumi.yaml").write_text("name: no-region\nruntime: python\n")
+    (project / "Pulumi.dev.yaml").write_text("config: {}\n")
+    (project / "__main__.py").write_text("import pulumi_aws as aws\naws.sqs.Queue('queue')\n")
+    run = run_cli("--program", str(project))
+    assert run.exit_code == 0
+    assert "us-east-1 assumed (the stack sets no aws:region" in run.stdout
+    (project / "Pulumi.dev.yaml").write_text("config:\n  aws:region: eu-west-1\n")
+    assert "assumed" not in run_cli("--program", str(project)).stdout

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pulumi_aws as aws
 
 from secure_ecs.offline.invoke_types import PLACEHOLDER_PREFIX, coerce_result, placeholder_result
-from secure_ecs_policies import tokens
+from secure_ecs_facts import tokens
 from secure_ecs_policies.awsx_components import FARGATE_SERVICE, children_of
 
 

@@ -16,11 +16,11 @@ from typing import Any
 
 import pytest
 
-from secure_ecs import PROJECT_POLICY_PACK, PROJECT_ROOT
 from secure_ecs.cli import build_parser
 from secure_ecs.offline.graph import UNKNOWN
 from secure_ecs.offline.invoke_types import PLACEHOLDER_PREFIX
 from secure_ecs.plan.command import build_request
+from tests.paths import PACK_DIR, REPO_ROOT
 from tests.plan.conftest import PROGRAMS, CliRun, CliRunner
 
 MODES = [pytest.param((), id="full"), pytest.param(("--preview",), id="preview")]
@@ -143,8 +143,8 @@ def test_a_foreign_program_on_a_stack_named_dev_gets_the_pack_defaults(run_cli: 
 
 
 def test_this_project_still_gets_its_own_stack_config() -> None:
-    arguments = build_parser().parse_args(["plan", "--program", str(PROJECT_ROOT), "--stack", "dev"])
-    assert build_request(arguments).config_files == (PROJECT_POLICY_PACK / "config" / "dev.json",)
+    arguments = build_parser().parse_args(["plan", "--program", str(REPO_ROOT), "--stack", "dev"])
+    assert build_request(arguments).config_files == (PACK_DIR / "config" / "dev.json",)
 
 
 def test_an_error_in_the_programs_own_components_package_is_a_program_error(run_cli: CliRunner) -> None:
@@ -176,3 +176,10 @@ def test_program_dirs_exist() -> None:
                  "data_sources", "foreign_http_listener", "own_components_package", "failing_apply"):
         assert (PROGRAMS / name / "Pulumi.dev.yaml").is_file(), name
     assert Path(__file__).with_name("REAL_PROGRAMS.md").is_file()
+
+
+def test_a_container_built_by_docker_build_is_judged_in_full_mode(run_cli: CliRunner) -> None:
+    run = run_cli("--program", str(PROGRAMS / "docker_build_image"))
+    _assert_quiet(run)
+    assert run.exit_code == 1, run.stdout
+    assert ("ecs-task-no-secrets-in-environment", "worker", True) in _violations(run)

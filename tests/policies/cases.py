@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from secure_ecs_policies import tokens
+from secure_ecs_facts import tokens
 from tests.policies.builders import UNKNOWN, container_definitions, secure_container
 
 

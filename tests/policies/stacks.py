@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from secure_ecs.offline.graph import CapturedResource, ResourceGraph
-from secure_ecs_policies import tokens
+from secure_ecs_facts import tokens
 from tests.policies.builders import UNKNOWN, container_definitions, graph, resource, secure_container
 
 REGION = "eu-west-1"

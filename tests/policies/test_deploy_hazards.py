@@ -15,7 +15,8 @@ from pulumi_policy import EnforcementLevel
 
 from secure_ecs.analyzer import AnalyzerClient, Diagnostic
 from secure_ecs.offline.graph import CapturedResource, ResourceGraph
-from secure_ecs_policies import deploy_hazards, tokens
+from secure_ecs_facts import tokens
+from secure_ecs_policies import deploy_hazards
 from tests.offline import captured_stack
 from tests.policies.builders import UNKNOWN, container_definitions, graph, resource, secure_container
 

@@ -21,7 +21,8 @@ from pulumi_policy.deserialize import deserialize_properties
 from pulumi_policy.proxy import UNKNOWN_BOOLEAN_VALUE, UNKNOWN_STRING_VALUE, unknown_checking_proxy
 
 from secure_ecs.analyzer import AnalyzerClient
-from secure_ecs_policies import ALL_POLICIES, tokens
+from secure_ecs_facts import tokens
+from secure_ecs_policies import ALL_POLICIES
 from secure_ecs_policies.preview_gaps import NOT_CHECKED, NotCheckedUntilDeployError
 from tests.policies.builders import graph, resource
 

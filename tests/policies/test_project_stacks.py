@@ -11,7 +11,7 @@ import pytest
 
 from secure_ecs.analyzer import AnalyzerClient, Diagnostic
 from secure_ecs.offline.graph import CapturedResource, ResourceGraph
-from secure_ecs_policies import tokens
+from secure_ecs_facts import tokens
 from tests.offline import captured_stack
 
 Edit = Callable[[dict[str, Any]], dict[str, Any] | None]

@@ -12,7 +12,8 @@ from pulumi.runtime.proto import analyzer_pb2
 from secure_ecs.analyzer import AnalyzerCallError, AnalyzerClient, PackStartError, PolicyConfigError
 from secure_ecs.analyzer.convert import analyze_request, analyze_stack_request, index_graph
 from secure_ecs.analyzer.launcher import pack_command
-from secure_ecs_policies import ALL_POLICIES, POLICY_METADATA, tokens
+from secure_ecs_facts import tokens
+from secure_ecs_policies import ALL_POLICIES, POLICY_METADATA
 from tests.paths import CONFIG_DIR, PACK_DIR
 from tests.policies.builders import graph, resource
 

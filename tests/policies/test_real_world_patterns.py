@@ -9,7 +9,7 @@ import pytest
 
 from secure_ecs.analyzer import AnalyzerClient
 from secure_ecs.offline.graph import CapturedResource, ResourceGraph
-from secure_ecs_policies import tokens
+from secure_ecs_facts import tokens
 from tests.policies.builders import UNKNOWN, graph, resource
 
 INGRESS = "security-group-no-public-ingress"

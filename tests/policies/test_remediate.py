@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 import pytest
 
 from secure_ecs.analyzer import AnalyzerClient
-from secure_ecs_policies import tokens
+from secure_ecs_facts import tokens
 from tests.policies.builders import UNKNOWN, graph, resource
 
 

@@ -12,10 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from components.errors import ComponentArgumentError
-from components.fargate_service import _check_environment
 from secure_ecs.analyzer import AnalyzerClient
 from secure_ecs.config.application import ServiceConfig
+from secure_ecs_components.errors import ComponentArgumentError
+from secure_ecs_components.fargate_service import _check_environment
 from tests.policies.builders import container_definitions, graph, resource, secure_container
 
 POLICY = "ecs-task-no-secrets-in-environment"

@@ -10,7 +10,7 @@ import pytest
 
 from secure_ecs.analyzer import AnalyzerClient, Diagnostic
 from secure_ecs.offline.graph import ResourceGraph
-from secure_ecs_policies import tokens
+from secure_ecs_facts import tokens
 from secure_ecs_policies.preview_gaps import NOT_CHECKED
 from tests.policies.builders import UNKNOWN, graph, resource
 

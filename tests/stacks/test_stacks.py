@@ -7,11 +7,12 @@ from collections import Counter
 
 import pytest
 
-from components import COMPONENTS
 from secure_ecs.config import StackConfigError
 from secure_ecs.offline.graph import CapturedResource, ResourceGraph
 from secure_ecs.offline.harness import run_stack
+from secure_ecs_components import COMPONENTS
 from tests.offline import captured_stack, only
+from tests.paths import REPO_ROOT
 
 COMPONENT_TOKENS = {f"secure-ecs:index:{cls.__name__}" for cls in COMPONENTS}
 INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
@@ -267,7 +268,7 @@ def test_prod_refuses_its_example_certificate_and_registry_in_another_account(mo
     # The emulated account is moto's; any real account differs from the example account id.
     monkeypatch.setenv("MOTO_ACCOUNT_ID", "210987654321")
     with pytest.raises(StackConfigError) as refused:
-        run_stack("prod")
+        run_stack("prod", REPO_ROOT)
     assert [p.split(" ", 1)[0] for p in refused.value.problems] == [
         "secure-ecs:alb.certificateArn",
         "secure-ecs:service.repositoryUrl",

@@ -18,7 +18,7 @@ from secure_ecs.offline.stack_files import read_stack_settings
 from secure_ecs.plan.pipeline import capture_graph
 from secure_ecs.tfplan.checkov import ScannerResult, run_checkov
 from secure_ecs.tfplan.export import export_plan
-from secure_ecs_policies import tokens
+from secure_ecs_facts import tokens
 from tests.offline import captured_stack
 from tests.paths import REPO_ROOT
 from tests.plan.conftest import PROGRAMS

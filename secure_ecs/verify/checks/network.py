@@ -10,6 +10,7 @@ from secure_ecs.verify.aws import error_code
 from secure_ecs.verify.checks.base import Check, CheckInput
 from secure_ecs.verify.checks.lookups import default_route_targets, paginate, subnet_route_tables
 from secure_ecs.verify.model import CheckResult, Verdict
+from secure_ecs_facts.endpoint_services import REQUIRED_INTERFACE_SERVICES
 
 SUBNETS_ID = "subnets"
 SUBNETS_TITLE = "Private and data subnets: no public IPs on launch, no internet route"
@@ -28,7 +29,7 @@ FLOW_LOGS_REMEDIATION = ("Create a flow log for the VPC with --traffic-type ALL 
                          "--resource-type VPC --resource-ids VPC --traffic-type ALL ...`, or `pulumi up`); a FAILED "
                          "delivery status means the log group or its role is wrong.")
 
-_BASE_INTERFACE_SERVICES = ("ecr.api", "ecr.dkr", "logs")
+_BASE_INTERFACE_SERVICES = REQUIRED_INTERFACE_SERVICES
 
 
 def _not_found(error: ClientError) -> bool:

@@ -7,38 +7,19 @@ from typing import Any, Required, TypedDict
 import pulumi
 import pulumi_aws as aws
 
-from components.aws_context import AwsContext, current_aws_context
-from components.endpoint_policies import account_only_policy, s3_gateway_policy
-from components.spec import Arg, ArgSpec
-from components.tags import merged_tags
+from secure_ecs_components.aws_context import AwsContext, current_aws_context
+from secure_ecs_components.endpoint_policies import account_only_policy, s3_gateway_policy
+from secure_ecs_components.spec import Arg, ArgSpec
+from secure_ecs_components.tags import merged_tags
+from secure_ecs_facts.endpoint_services import (
+    FARGATE_AGENT_SERVICES,
+    OPTIONAL_INTERFACE_SERVICES,
+    REGIONS_NEEDING_FARGATE_AGENT_ENDPOINTS,
+    REQUIRED_INTERFACE_SERVICES,
+)
 
 COMPONENT = "EndpointSet"
 
-# What every Fargate task with no NAT needs: image auth, image pull, logs (S3 is the gateway endpoint).
-REQUIRED_INTERFACE_SERVICES = ("ecr.api", "ecr.dkr", "logs")
-# Services a stack may add: secrets (secretsmanager, kms, ssm), ECS Exec (ssmmessages), ECS agent
-# traffic where the region routes it through endpoints (ecs, ecs-agent, ecs-telemetry), and others
-# tasks commonly call.
-OPTIONAL_INTERFACE_SERVICES = (
-    "secretsmanager",
-    "kms",
-    "ssm",
-    "ssmmessages",
-    "ec2messages",
-    "ecs",
-    "ecs-agent",
-    "ecs-telemetry",
-    "sts",
-    "monitoring",
-    "xray",
-    "elasticfilesystem",
-)
-# Regions launched from 23 December 2023 on route Fargate's agent traffic to these endpoints too:
-# without them (and without NAT) tasks never start there. AWS's ECS VPC-endpoint guide lists this.
-FARGATE_AGENT_SERVICES = ("ecs", "ecs-agent", "ecs-telemetry")
-REGIONS_NEEDING_FARGATE_AGENT_ENDPOINTS = frozenset(
-    {"ca-west-1", "ap-southeast-5", "ap-southeast-6", "ap-southeast-7", "ap-east-2", "mx-central-1"}
-)
 HTTPS_PORT = 443
 SERVICE_NAME = re.compile(r"[a-z0-9][a-z0-9.-]*")
 

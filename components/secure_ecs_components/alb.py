@@ -10,15 +10,15 @@ from typing import Any, Required, TypedDict
 import pulumi
 import pulumi_aws as aws
 
-from components.aws_context import AwsContext, current_aws_context
-from components.elb_log_delivery import access_log_bucket_policy
-from components.encryption import customer_managed_key
-from components.log_group import encrypted_log_group
-from components.naming import require_auto_name_room
-from components.security_group_pairing import rule_free_security_group
-from components.spec import Arg, ArgSpec
-from components.validation import PORT_RANGE, http_path, ipv4_cidrs, log_retention
-from components.waf_rules import waf_log_delivery_policy, web_acl_rules
+from secure_ecs_components.aws_context import AwsContext, current_aws_context
+from secure_ecs_components.elb_log_delivery import access_log_bucket_policy
+from secure_ecs_components.encryption import customer_managed_key
+from secure_ecs_components.log_group import encrypted_log_group
+from secure_ecs_components.naming import require_auto_name_room
+from secure_ecs_components.security_group_pairing import rule_free_security_group
+from secure_ecs_components.spec import Arg, ArgSpec
+from secure_ecs_components.validation import PORT_RANGE, http_path, ipv4_cidrs, log_retention
+from secure_ecs_components.waf_rules import waf_log_delivery_policy, web_acl_rules
 
 COMPONENT = "HardenedAlb"
 HTTP_PORT = 80

@@ -14,14 +14,14 @@ from typing import Any, Required, TypedDict
 import pulumi
 import pulumi_aws as aws
 
-from components import iam_documents
-from components.aws_context import AwsContext, current_aws_context
-from components.encryption import customer_managed_key
-from components.log_group import encrypted_log_group
-from components.naming import require_auto_name_room
-from components.security_group_pairing import rule_free_security_group
-from components.spec import Arg, ArgSpec, known
-from components.validation import log_retention, sql_identifier
+from secure_ecs_components import iam_documents
+from secure_ecs_components.aws_context import AwsContext, current_aws_context
+from secure_ecs_components.encryption import customer_managed_key
+from secure_ecs_components.log_group import encrypted_log_group
+from secure_ecs_components.naming import require_auto_name_room
+from secure_ecs_components.security_group_pairing import rule_free_security_group
+from secure_ecs_components.spec import Arg, ArgSpec, known
+from secure_ecs_components.validation import log_retention, sql_identifier
 
 COMPONENT = "PrivateDatabase"
 LOG_EXPORTS = ("postgresql", "upgrade")

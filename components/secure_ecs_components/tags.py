@@ -6,8 +6,10 @@ from collections.abc import Mapping
 
 import pulumi
 
-# Tier marker the policy pack reads to tell the load balancer's public subnets from the rest.
-TIER_TAG = "secure-ecs:tier"
+from secure_ecs_facts.tiers import TIER_TAG
+
+__all__ = ["TIER_TAG", "merged_tags"]
+
 
 
 def merged_tags(base: pulumi.Input[Mapping[str, str]] | None, **extra: str) -> pulumi.Output[dict[str, str]]:

@@ -5,31 +5,8 @@ from __future__ import annotations
 import ipaddress
 import re
 
-# The only retention periods CloudWatch Logs accepts (days).
-LOG_RETENTION_DAYS = (
-    1,
-    3,
-    5,
-    7,
-    14,
-    30,
-    60,
-    90,
-    120,
-    150,
-    180,
-    365,
-    400,
-    545,
-    731,
-    1096,
-    1827,
-    2192,
-    2557,
-    2922,
-    3288,
-    3653,
-)
+from secure_ecs_facts.log_retention import LOG_RETENTION_DAYS
+
 PORT_RANGE = (1, 65535)
 _SQL_IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,62}$")
 

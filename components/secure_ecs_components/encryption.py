@@ -9,7 +9,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.aws_context import AwsContext
+from secure_ecs_components.aws_context import AwsContext
 
 # Keys hold the only copy of what they encrypt: a deleted key cannot be recovered after this window.
 KEY_DELETION_WINDOW_DAYS = 30

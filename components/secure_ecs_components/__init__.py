@@ -2,19 +2,19 @@
 
 import pulumi
 
-from components.alb import HardenedAlb, HardenedAlbArgs, WafArgs
-from components.database import PrivateDatabase, PrivateDatabaseArgs
-from components.endpoints import EndpointSet, EndpointSetArgs
-from components.errors import ComponentArgumentError
-from components.fargate_service import (
+from secure_ecs_components.alb import HardenedAlb, HardenedAlbArgs, WafArgs
+from secure_ecs_components.database import PrivateDatabase, PrivateDatabaseArgs
+from secure_ecs_components.endpoints import EndpointSet, EndpointSetArgs
+from secure_ecs_components.errors import ComponentArgumentError
+from secure_ecs_components.fargate_service import (
     AutoscalingArgs,
     ContainerInsights,
     CpuArchitecture,
     SecureFargateService,
     SecureFargateServiceArgs,
 )
-from components.network import Egress, PrivateNetwork, PrivateNetworkArgs, SubnetCidrs, SubnetPrefixes
-from components.secret_reference import json_key_reference
+from secure_ecs_components.network import Egress, PrivateNetwork, PrivateNetworkArgs, SubnetCidrs, SubnetPrefixes
+from secure_ecs_components.secret_reference import json_key_reference
 
 PACKAGE_NAME = "secure-ecs"
 """Package part of every component's type token (`secure-ecs:index:<ClassName>`)."""

@@ -8,15 +8,21 @@ from typing import Any, TypedDict
 import pulumi
 import pulumi_aws as aws
 
-from components.aws_context import AwsContext, current_aws_context
-from components.encryption import customer_managed_key
-from components.errors import ComponentArgumentError
-from components.log_group import encrypted_log_group
-from components.naming import require_auto_name_room
-from components.spec import Arg, ArgSpec
-from components.subnet_layout import TIERS, SubnetLayout, SubnetLayoutError, check_explicit_subnets, plan_subnets
-from components.tags import TIER_TAG, merged_tags
-from components.validation import log_retention
+from secure_ecs_components.aws_context import AwsContext, current_aws_context
+from secure_ecs_components.encryption import customer_managed_key
+from secure_ecs_components.errors import ComponentArgumentError
+from secure_ecs_components.log_group import encrypted_log_group
+from secure_ecs_components.naming import require_auto_name_room
+from secure_ecs_components.spec import Arg, ArgSpec
+from secure_ecs_components.subnet_layout import (
+    TIERS,
+    SubnetLayout,
+    SubnetLayoutError,
+    check_explicit_subnets,
+    plan_subnets,
+)
+from secure_ecs_components.tags import TIER_TAG, merged_tags
+from secure_ecs_components.validation import log_retention
 
 COMPONENT = "PrivateNetwork"
 MIN_AZS, MAX_AZS = 2, 6

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from components.iam_documents import document, tls_only_statement
+from secure_ecs_components.iam_documents import document, tls_only_statement
 
 LOG_DELIVERY_PRINCIPAL = "logdelivery.elasticloadbalancing.amazonaws.com"
 

@@ -26,7 +26,7 @@ from typing import Any
 
 import pulumi
 
-from components.errors import ComponentArgumentError
+from secure_ecs_components.errors import ComponentArgumentError
 
 
 @dataclass(frozen=True)

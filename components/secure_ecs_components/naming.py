@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from components.errors import ComponentArgumentError
-from secure_ecs_policies.name_limits import longest_logical_name
+from secure_ecs_components.errors import ComponentArgumentError
+from secure_ecs_facts.name_limits import longest_logical_name
 
 
 def require_auto_name_room(component: str, name: str, children: Mapping[str, str]) -> None:

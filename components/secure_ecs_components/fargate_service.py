@@ -17,26 +17,26 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_awsx as awsx
 
-from components import iam_documents
-from components.aws_context import AwsContext, current_aws_context
-from components.build_context import content_tag
-from components.container_definition import (
+from secure_ecs_components import iam_documents
+from secure_ecs_components.aws_context import AwsContext, current_aws_context
+from secure_ecs_components.build_context import content_tag
+from secure_ecs_components.container_definition import (
     SCRATCH_VOLUME_NAME,
     ContainerSpec,
     HealthCheck,
     container_definitions_json,
     default_health_check_command,
 )
-from components.encryption import customer_managed_key
-from components.errors import ComponentArgumentError
-from components.fargate_sizes import describe_memory_values, valid_cpu_values, valid_memory_values
-from components.image_reference import ecr_repository_arn, is_ecr_image, resolve_image
-from components.log_group import encrypted_log_group
-from components.naming import require_auto_name_room
-from components.security_group_pairing import RulePair, allow_tcp_between, rule_free_security_group
-from components.spec import Arg, ArgSpec, Refusal, known
-from components.validation import PORT_RANGE, http_path, log_retention
-from secure_ecs_policies.secret_names import name_looks_secret, value_embeds_password
+from secure_ecs_components.encryption import customer_managed_key
+from secure_ecs_components.errors import ComponentArgumentError
+from secure_ecs_components.image_reference import ecr_repository_arn, is_ecr_image, resolve_image
+from secure_ecs_components.log_group import encrypted_log_group
+from secure_ecs_components.naming import require_auto_name_room
+from secure_ecs_components.security_group_pairing import RulePair, allow_tcp_between, rule_free_security_group
+from secure_ecs_components.spec import Arg, ArgSpec, Refusal, known
+from secure_ecs_components.validation import PORT_RANGE, http_path, log_retention
+from secure_ecs_facts.fargate_sizes import describe_memory_values, valid_cpu_values, valid_memory_values
+from secure_ecs_facts.secret_names import name_looks_secret, value_embeds_password
 
 COMPONENT = "SecureFargateService"
 HTTPS_PORT = 443

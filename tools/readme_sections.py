@@ -1,6 +1,6 @@
 """Generated README sections: the settings reference, the policy catalogue and the cost comparison.
 
-    python -m secure_ecs.readme_sections README.md
+    python tools/readme_sections.py README.md
 
 rewrites the text between `<!-- generated:NAME -->` and `<!-- end:NAME -->`; the test suite fails
 when the README differs from what this would write, so the documentation cannot drift.
@@ -22,15 +22,17 @@ def cost_comparison_markdown() -> str:
     """This project's two stacks priced as declared and under the public-IP and NAT designs."""
     return comparison_table_markdown(
         [
-            ("dev (2 AZs, 4 endpoints in 1 AZ, db.t4g.micro)", estimate_cost(run_stack("dev"))),
-            ("prod (3 AZs, 4 endpoints x 3 AZs, Multi-AZ db.r6g.large)", estimate_cost(run_stack("prod"))),
+            ("dev (2 AZs, 4 endpoints in 1 AZ, db.t4g.micro)", estimate_cost(run_stack("dev", REPO_ROOT))),
+            ("prod (3 AZs, 4 endpoints x 3 AZs, Multi-AZ db.r6g.large)", estimate_cost(run_stack("prod", REPO_ROOT))),
         ]
     )
 
 
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
 GENERATORS: dict[str, Callable[[], str]] = {
     "settings": settings_reference_markdown,
-    "policies": policy_catalogue_markdown,
+    "policies": lambda: policy_catalogue_markdown(REPO_ROOT / "policies"),
     "cost": cost_comparison_markdown,
 }
 
