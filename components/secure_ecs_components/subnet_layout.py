@@ -62,10 +62,10 @@ def plan_subnets(cidr: str, az_count: int, prefixes: dict[str, int]) -> SubnetLa
     vpc = parse_vpc_cidr(cidr)
     for tier in TIERS:
         prefix = prefixes[tier]
-        if not max(vpc.prefixlen, LARGEST_PREFIX) <= prefix <= SMALLEST_PREFIX:
+        if prefix < vpc.prefixlen:  # often the default prefix: the range is what to change
             raise SubnetLayoutError(
-                f"subnet_prefixes.{tier}",
-                f"/{prefix} is outside /{vpc.prefixlen}../{SMALLEST_PREFIX} (the VPC is {vpc})",
+                "cidr_block",
+                f"'{vpc}' is smaller than one /{prefix} {tier} subnet; use a larger range or smaller subnet_prefixes",
             )
     needed = sum(az_count * 2 ** (32 - prefixes[tier]) for tier in TIERS)
     if needed > vpc.num_addresses:

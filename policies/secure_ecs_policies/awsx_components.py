@@ -158,28 +158,46 @@ def _listener(spec: Any, default_port: Any, default_protocol: str) -> dict[str, 
     return listener
 
 
+def _balancer_group(listeners: list[dict[str, Any]]) -> Mapping[str, Any]:
+    """awsx's default load-balancer group opens every port to everyone, but the balancer accepts
+    connections on its listener ports only: that is what the internet reaches, so that is what is judged
+    (the listeners themselves are judged as listeners). Unknown ports keep the whole open group."""
+    ports = {integer(listener.get("port")) for listener in listeners}
+    known = sorted(port for port in ports if port is not None)
+    if len(known) < len(ports):
+        return AWSX_OPEN_GROUP
+    open_to_all = {"cidrBlocks": ["0.0.0.0/0"], "ipv6CidrBlocks": ["::/0"]}
+    return {
+        "ingress": [{"protocol": "tcp", "fromPort": port, "toPort": port, **open_to_all} for port in known],
+        "egress": AWSX_OPEN_GROUP["egress"],
+    }
+
+
 def _balancer(kind: str) -> Callable[[str, Any], list[Child]]:
     default_protocol = "HTTP" if kind == "application" else "TCP"
 
     def derive(name: str, props: Any) -> list[Child]:
         balancer = {**_present(props, _BALANCER_INPUTS), "loadBalancerType": kind}
         children: list[Child] = []
-        group = lookup(props, "defaultSecurityGroup")
-        if kind == "application" and lookup(props, "securityGroups") is MISSING and not is_true(
-            lookup(group, "skip")
-        ) and lookup(group, "securityGroupId") is MISSING:
-            arguments = lookup(group, "args")
-            children.append(Child(tokens.SECURITY_GROUP, name, _plain(arguments) if isinstance(arguments, Mapping)
-                                  else AWSX_OPEN_GROUP))
-        # The load balancer comes first (it stands in for the component), its default group after it.
-        links = {"securityGroups": tokens.SECURITY_GROUP} if children else None
-        children.insert(0, Child(tokens.LOAD_BALANCERS[0], name, balancer, links))
         listener, listeners = lookup(props, "listener"), lookup(props, "listeners")
         specs = [listener] if isinstance(listener, Mapping) else items(listeners) if is_sequence(listeners) else [{}]
         default_port = lookup(props, "defaultTargetGroupPort")
         port = 80 if default_port is MISSING else default_port
-        for index, spec in enumerate(specs):
-            children.append(Child(tokens.LISTENERS[0], f"{name}-{index}", _listener(spec, port, default_protocol)))
+        listener_props = [_listener(spec, port, default_protocol) for spec in specs]
+        to_balancer = {"loadBalancerArn": tokens.LOAD_BALANCERS[0]}
+        children = [Child(tokens.LISTENERS[0], f"{name}-{index}", listener, to_balancer)
+                    for index, listener in enumerate(listener_props)]
+        group = lookup(props, "defaultSecurityGroup")
+        has_own_group = kind == "application" and lookup(props, "securityGroups") is MISSING and not is_true(
+            lookup(group, "skip")
+        ) and lookup(group, "securityGroupId") is MISSING
+        if has_own_group:
+            arguments = lookup(group, "args")
+            own_group = _plain(arguments) if isinstance(arguments, Mapping) else _balancer_group(listener_props)
+            children.insert(0, Child(tokens.SECURITY_GROUP, name, own_group))
+        # The load balancer comes first: it stands in for the component where others reference it.
+        links = {"securityGroups": tokens.SECURITY_GROUP} if has_own_group else None
+        children.insert(0, Child(tokens.LOAD_BALANCERS[0], name, balancer, links))
         return children
 
     return derive
@@ -274,20 +292,27 @@ def _both(first: Callable[[Args, ReportViolation], object],
     return validate
 
 
+def _described_as(policy: Policy) -> dict[str, Any]:
+    """The metadata a rebuilt policy keeps from the original: name, levels, controls, remediation."""
+    return {
+        "name": policy.name,
+        "description": policy.description,
+        "enforcement_level": policy.enforcement_level,
+        "config_schema": policy.config_schema,
+        "display_name": policy.display_name,
+        "severity": policy.severity,
+        "framework": policy.framework,
+        "tags": policy.tags,
+        "remediation_steps": policy.remediation_steps,
+        "url": policy.url,
+    }
+
+
 def _resource_policy(policy: ResourceValidationPolicy) -> ResourceValidationPolicy:
     return ResourceValidationPolicy(
-        name=policy.name,
-        description=policy.description,
         validate=reporting_gaps(_both(policy.validate, _judging_children(policy))),
         remediate=policy.remediate if policy.has_remediation() else None,
-        enforcement_level=policy.enforcement_level,
-        config_schema=policy.config_schema,
-        display_name=policy.display_name,
-        severity=policy.severity,
-        framework=policy.framework,
-        tags=policy.tags,
-        remediation_steps=policy.remediation_steps,
-        url=policy.url,
+        **_described_as(policy),
     )
 
 
@@ -296,14 +321,15 @@ def _resource_policy(policy: ResourceValidationPolicy) -> ResourceValidationPoli
 
 def _stand_ins(component: PolicyResource) -> list[PolicyResource]:
     """PolicyResources for a component's children, carrying the component's URN (reports land on it)."""
-    made: list[PolicyResource] = []
-    for child in children_of(str(component.resource_type), component.name, component.props):
-        links = {
-            prop: [sibling for sibling in made if sibling.resource_type == target]
-            for prop, target in (child.links or {}).items()
-        }
-        made.append(PolicyResource(child.type, child.props, component.urn, child.name, component.opts,
-                                   component.provider, component, [], links))
+    children = children_of(str(component.resource_type), component.name, component.props)
+    made = [
+        PolicyResource(child.type, child.props, component.urn, child.name, component.opts, component.provider,
+                       component, [], {})
+        for child in children
+    ]
+    for child, resource in zip(children, made, strict=True):  # links may point either way among siblings
+        for prop, target in (child.links or {}).items():
+            resource.property_dependencies[prop] = [s for s in made if s is not resource and s.resource_type == target]
     return made
 
 
@@ -358,17 +384,7 @@ def _judging_stand_ins(policy: StackValidationPolicy) -> Callable[[StackValidati
 
 def _stack_policy(policy: StackValidationPolicy) -> StackValidationPolicy:
     return StackValidationPolicy(
-        name=policy.name,
-        description=policy.description,
-        validate=reporting_gaps(_both(policy.validate, _judging_stand_ins(policy))),
-        enforcement_level=policy.enforcement_level,
-        config_schema=policy.config_schema,
-        display_name=policy.display_name,
-        severity=policy.severity,
-        framework=policy.framework,
-        tags=policy.tags,
-        remediation_steps=policy.remediation_steps,
-        url=policy.url,
+        validate=reporting_gaps(_both(policy.validate, _judging_stand_ins(policy))), **_described_as(policy)
     )
 
 

@@ -66,6 +66,9 @@ def _shown(value: Any) -> str:
     return _shortened(json.dumps(value, default=str))
 
 
+_NOT_A_SECTION = {"model_type", "model_attributes_type", "dict_type"}
+
+
 def _describe(error: ErrorDetails) -> str:
     location = tuple(error["loc"])
     key = f"{NAMESPACE}:" + ".".join(str(part) for part in location)
@@ -86,6 +89,9 @@ def _describe(error: ErrorDetails) -> str:
     if _encrypted(value):
         return (f"{key} holds an encrypted (`secure:`) value, which an offline plan cannot decrypt and so cannot "
                 "check; plan with a copy of the stack file that holds a plain value there (an ARN is no secret)")
+    if error["type"] in _NOT_A_SECTION:  # pydantic's wording names our model classes
+        kind = "an empty value" if value in ("", None) else _shown(value)
+        return f"{key} must be a mapping of settings (keys under it), not {kind}"
     if error["type"] == "value_error" and isinstance(value, Mapping):
         # A rule across a whole section: the message names the keys; the section itself is noise.
         return f"{key.rstrip(':')}: {message}"

@@ -8,6 +8,7 @@ would against AWS. Values are derived from the resource's type and name, so runs
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -97,15 +98,20 @@ def physical_id(type_token: str, logical_name: str, inputs: dict[str, Any]) -> s
 
 
 def computed_attributes(
-    type_token: str, logical_name: str, inputs: dict[str, Any], account: AccountContext
+    type_token: str, logical_name: str, inputs: dict[str, Any], account: AccountContext, has_arn: bool = False
 ) -> tuple[str, dict[str, Any]]:
-    """(id, state) for a new resource: its inputs plus the attributes AWS would compute."""
+    """(id, state) for a new resource: its inputs plus the attributes AWS would compute.
+
+    `has_arn`: the SDK declares an `arn` output, so a type with no known ARN shape gets a generic one
+    (policy documents that embed it can then be judged rather than left unknown)."""
     resource_id = physical_id(type_token, logical_name, inputs)
     name = physical_name(type_token, logical_name, inputs)
     state: dict[str, Any] = dict(inputs)
     if type_token in _ARN_SHAPES:
         state.setdefault("name", name)
-    arn = _arn_for(type_token, name, resource_id, account)
+    arn = _arn_for(type_token, name, resource_id, account) or (
+        _generic_arn(type_token, name, account) if has_arn and type_token.startswith("aws:") else ""
+    )
     if arn:
         state.setdefault("arn", arn)
     state.update(_type_specific(type_token, name, resource_id, inputs, account))
@@ -126,6 +132,14 @@ def _arn_for(type_token: str, name: str, resource_id: str, account: AccountConte
     owner = "" if service in _ACCOUNTLESS_SERVICES else account.account_id
     suffix = resource_id if type_token == "aws:kms/key:Key" else name
     return f"arn:{account.partition}:{service}:{region}:{owner}:{path}{suffix}"
+
+
+def _generic_arn(type_token: str, name: str, account: AccountContext) -> str:
+    """``arn:<partition>:<module>:<region>:<account>:<kind>/<name>``, e.g. a DynamoDB table's
+    ``...:dynamodb:us-east-1:123456789012:table/orders``: right for most services, plausible for the rest."""
+    module = type_token.split(":")[1].split("/", maxsplit=1)[0]
+    kind = re.sub(r"(?<!^)(?=[A-Z])", "-", type_token.rsplit(":", 1)[-1]).lower()
+    return f"arn:{account.partition}:{module}:{account.region}:{account.account_id}:{kind}/{name}"
 
 
 _EC2_ARN_KINDS = {

@@ -66,7 +66,8 @@ class OfflineMocks(pulumi.runtime.Mocks):
             # As in `pulumi preview` of a new stack: ids and computed attributes are not known yet.
             return None, dict(args.inputs)
         else:
-            resource_id, state = computed_attributes(args.typ, args.name, args.inputs, self.account)
+            has_arn = "arn" in self.declared.of(args.typ)
+            resource_id, state = computed_attributes(args.typ, args.name, args.inputs, self.account, has_arn)
         if not self.preview:
             state.update(unknown_fillers(self.declared.of(args.typ), state, UNKNOWN))
         return resource_id, state

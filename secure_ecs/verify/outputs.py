@@ -91,10 +91,21 @@ def _string_map(raw: Mapping[str, Any], key: str, source: str) -> dict[str, str]
     return {str(k): v for k, v in value.items()}
 
 
+def _json_kind(value: object) -> str:
+    """The JSON name of a decoded value's type (a message must not speak Python)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    return "an array" if isinstance(value, list) else "a string"
+
+
 def parse_outputs(raw: object, source: str) -> StackOutputs:
     """Validate the decoded JSON; every error names the key and the source it came from."""
     if not isinstance(raw, dict):
-        raise OutputsError(f"{source} should hold a JSON object of stack outputs, not a {type(raw).__name__}.")
+        raise OutputsError(f"{source} should hold a JSON object of stack outputs, not {_json_kind(raw)}.")
     return StackOutputs(
         alb_url=_required(raw, "albUrl", source),
         health_check_url=_required(raw, "healthCheckUrl", source),

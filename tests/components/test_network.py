@@ -188,7 +188,7 @@ def test_explicit_subnet_ranges_are_used_as_given() -> None:
         ({"availability_zone_count": 7}, "availability_zone_count", "use 2 to 6"),
         ({"egress": "igw"}, "egress", "nat-single"),
         ({"cidr_block": "100.64.0.0/16"}, "cidr_block", "not a private range"),
-        ({"cidr_block": "10.0.0.0/24"}, "subnet_prefixes.private", "/20 is outside"),
+        ({"cidr_block": "10.0.0.0/24"}, "cidr_block", "smaller than one /20 private subnet"),
         ({"cidr_block": "10.0.0.0/19"}, "cidr_block", "use a /18 or larger range"),
         ({"subnet_prefixes": {"public": 24}, "subnet_cidrs": RANGES}, "subnet_cidrs", "ranges or prefixes"),
         ({"subnet_cidrs": {**RANGES, "private": ["10.0.8.0/22"]}}, "subnet_cidrs.private", "give one per AZ"),

@@ -113,6 +113,9 @@ BAD_VALUES = [
     ("protectStateful", "yes", ["secure-ecs:protectStateful", "valid boolean"]),
     ("tags", {"env": 1}, ["secure-ecs:tags.env", "valid string"]),
     ("servise", {}, ["secure-ecs:servise", "not a known setting", "service"]),
+    ("database", "", ["secure-ecs:database must be a mapping of settings", "not an empty value"]),
+    ("network", "10.0.0.0/16", ["secure-ecs:network must be a mapping of settings", "not \"10.0.0.0/16\""]),
+    ("network.cidrBlock", "10.0.0.0/28", ["secure-ecs:network.cidrBlock", "smaller than one /24 public subnet"]),
 ]
 
 

@@ -47,6 +47,9 @@ def test_awsx_public_ip_behind_http_only_listener_fails(run_cli: CliRunner, mode
     found = _violations(run)
     assert ("ecs-service-no-public-ip", "svc", True) in found
     assert ("listener-http-redirects-to-https", "lb", True) in found
+    # The tasks' default group is open to the world; the balancer's own group reaches only its listener.
+    assert ("security-group-no-public-ingress", "svc", True) in found
+    assert not any(policy == "security-group-no-public-ingress" and name == "lb" for policy, name, _ in found)
     assert "assignPublicIp is true" in run.stdout
     assert "HTTP listener serves content" in run.stdout
 
@@ -183,3 +186,11 @@ def test_a_container_built_by_docker_build_is_judged_in_full_mode(run_cli: CliRu
     _assert_quiet(run)
     assert run.exit_code == 1, run.stdout
     assert ("ecs-task-no-secrets-in-environment", "worker", True) in _violations(run)
+
+
+def test_policy_documents_embedding_arns_of_any_aws_type_are_judged_in_full_mode(run_cli: CliRunner) -> None:
+    run = run_cli("--program", str(PROGRAMS / "unmodelled_arns"))
+    _assert_quiet(run)
+    assert run.exit_code == 1, run.stdout
+    assert ("iam-no-admin-policy", "app-access", True) in _violations(run)
+    assert "not checked" not in run.stdout

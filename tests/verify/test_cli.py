@@ -55,6 +55,18 @@ def test_malformed_outputs_json(capsys: pytest.CaptureFixture[str], tmp_path: Pa
     assert "is not valid JSON" in _one_paragraph(run.err)
 
 
+@pytest.mark.parametrize(("document", "kind"), [("null", "null"), ("[1]", "an array"), ('"x"', "a string")])
+def test_outputs_that_are_not_an_object_are_named_in_json_terms(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, document: str, kind: str
+) -> None:
+    path = tmp_path / "outputs.json"
+    path.write_text(document, encoding="utf-8")
+    run = run_cli(capsys, "--outputs", str(path))
+    assert run.code == 2
+    assert f"should hold a JSON object of stack outputs, not {kind}." in _one_paragraph(run.err)
+    assert "NoneType" not in run.err
+
+
 @pytest.mark.parametrize(("change", "message"), [
     ({"vpcId": None}, "'vpcId' in"),
     ({"privateSubnetIds": "subnet-1"}, "'privateSubnetIds' in"),
