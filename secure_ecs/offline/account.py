@@ -9,6 +9,7 @@ raises `UnansweredInvokeError`, so a program never continues on a made-up empty 
 from __future__ import annotations
 
 import base64
+import os
 import re
 import threading
 from collections.abc import Callable, Iterable, Mapping
@@ -124,8 +125,8 @@ class EmulatedAccount:
 
     def context(self) -> AccountContext:
         """Where this account's mock resources live, so computed ARNs name its id and partition."""
-        with self._answering, self.aws.active():
-            account_id = str(self.aws.client("sts").get_caller_identity()["Account"])
+        # The id moto's STS answers with (MOTO_ACCOUNT_ID or its default), read without starting moto.
+        account_id = os.environ.get("MOTO_ACCOUNT_ID") or AccountContext.account_id
         partition = str(self.partition_data(self.region)["partition"])
         return AccountContext(account_id=account_id, region=self.region, partition=partition)
 

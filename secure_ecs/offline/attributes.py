@@ -68,6 +68,7 @@ class AccountContext:
     """Where mock resources live."""
 
     account_id: str = "123456789012"
+    """moto's default account (moto.core.models.DEFAULT_ACCOUNT_ID), unless MOTO_ACCOUNT_ID names another."""
     region: str = "us-east-1"
     partition: str = "aws"
 

@@ -8,6 +8,7 @@ exactly, so the user's own AWS settings are never used and never changed.
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from collections.abc import Iterator, Mapping
@@ -22,6 +23,13 @@ _FAKE_CREDENTIALS = {"aws_access_key_id": "OFFLINEPLANACCESSKEY", "aws_secret_ac
 
 # Variables that would make botocore read a profile, a credentials file or a custom endpoint.
 _REDIRECTING_PREFIXES = ("AWS_",)
+
+
+@functools.cache
+def _bundled_botocore_data(name: str) -> Any:
+    from botocore.loaders import create_loader
+
+    return create_loader().load_data(name)
 
 
 def isolated_environment(region: str) -> dict[str, str]:
@@ -170,20 +178,18 @@ class EmulatedAws:
         return self._session
 
     def botocore_data(self, name: str) -> Any:
-        """Botocore's bundled data (e.g. ``endpoints``), from the session's cached loader."""
-        with self._lock:
-            return self._boto3_session()._session.get_data(name)
+        """Botocore's bundled data (e.g. ``endpoints``). Read without the account's boto3 session: a
+        session made before moto is switched on would never route its clients to moto."""
+        return _bundled_botocore_data(name)
 
     def close(self) -> None:
-        """Forget the account's data and clients, once every activation has ended (else do nothing)."""
+        """Forget the account's clients, and its data from the next activation on, once every activation has
+        ended (else do nothing)."""
         with self._lock:
             if self._depth > 0:
                 return
-            if self._mock is not None:
-                from moto.core.models import MockAWS
-
-                # Another moto user in this process (a test's own mock) still needs its data.
-                if not MockAWS._mocks_active:
-                    self._mock.reset()
+            # The data goes at the next activation (a new mock starts with a reset), not now: resetting
+            # rebuilds every backend, which the last run of a command would pay for on its way out.
+            self._mock = None
             self._clients.clear()
             self._session = None

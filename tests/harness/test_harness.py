@@ -167,7 +167,10 @@ def test_unreadable_stack_files_are_named(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("region", "partition"), [("cn-north-1", "aws-cn"), ("us-gov-west-1", "aws-us-gov")])
-def test_computed_arns_use_the_partition_and_account_of_the_region(region: str, partition: str) -> None:
+def test_computed_arns_use_the_partition_and_account_of_the_region(
+    region: str, partition: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MOTO_ACCOUNT_ID", "210987654321")
     def program() -> None:
         aws.sqs.Queue("queue")
         aws.iam.Role("role", assume_role_policy="{}")
@@ -177,3 +180,4 @@ def test_computed_arns_use_the_partition_and_account_of_the_region(region: str, 
     arns = [r.outputs["arn"] for r in graph.resources if isinstance(r.outputs.get("arn"), str)]
     assert len(arns) >= 2
     assert all(arn.startswith(f"arn:{partition}:") for arn in arns), arns
+    assert any(":210987654321:" in arn for arn in arns), arns

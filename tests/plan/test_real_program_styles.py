@@ -194,3 +194,17 @@ def test_policy_documents_embedding_arns_of_any_aws_type_are_judged_in_full_mode
     assert run.exit_code == 1, run.stdout
     assert ("iam-no-admin-policy", "app-access", True) in _violations(run)
     assert "not checked" not in run.stdout
+
+
+def test_a_fresh_process_answers_data_sources_from_the_emulated_account(tmp_path: Path) -> None:
+    # In its own process, where moto is not imported yet: a boto3 session made before moto starts would
+    # send the account's calls to the real endpoints, and every answer would become a placeholder.
+    script = Path(sys.executable).with_name("secure-ecs")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "secure_ecs.cli"]
+    completed = subprocess.run(
+        [*command, "plan", "--program", str(PROGRAMS / "data_sources"), "--out", str(tmp_path / "out")],
+        capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert completed.returncode in (0, 1), completed.stderr
+    placeholders = json.loads((tmp_path / "out" / "plan.json").read_text())["placeholderAnswers"]
+    assert [p["dataSource"] for p in placeholders] == ["aws:route53/getZone:getZone"], placeholders
