@@ -19,11 +19,12 @@ from secure_ecs_components.security_group_pairing import rule_free_security_grou
 from secure_ecs_components.spec import Arg, ArgSpec
 from secure_ecs_components.validation import PORT_RANGE, http_path, ipv4_cidrs, log_retention
 from secure_ecs_components.waf_rules import waf_log_delivery_policy, web_acl_rules
+from secure_ecs_facts.tls import RECOMMENDED_TLS_POLICY
 
 COMPONENT = "HardenedAlb"
 HTTP_PORT = 80
 HTTPS_PORT = 443
-DEFAULT_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+DEFAULT_SSL_POLICY = RECOMMENDED_TLS_POLICY
 ACCESS_LOG_PREFIX = "alb"
 # Headers that carry credentials are never written to WAF logs.
 REDACTED_HEADERS = ("authorization", "cookie")

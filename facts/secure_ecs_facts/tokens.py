@@ -45,12 +45,8 @@ S3_BUCKET_ACLS: Final = ("aws:s3/bucketAcl:BucketAcl", "aws:s3/bucketAclV2:Bucke
 
 IAM_ROLE: Final = "aws:iam/role:Role"
 IAM_POLICY: Final = "aws:iam/policy:Policy"
-IAM_INLINE_POLICIES: Final = (
-    "aws:iam/rolePolicy:RolePolicy",
-    "aws:iam/userPolicy:UserPolicy",
-    "aws:iam/groupPolicy:GroupPolicy",
-)
 IAM_ROLE_POLICY: Final = "aws:iam/rolePolicy:RolePolicy"
+IAM_INLINE_POLICIES: Final = (IAM_ROLE_POLICY, "aws:iam/userPolicy:UserPolicy", "aws:iam/groupPolicy:GroupPolicy")
 IAM_ROLE_POLICY_ATTACHMENT: Final = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
 
 RDS_INSTANCE: Final = "aws:rds/instance:Instance"

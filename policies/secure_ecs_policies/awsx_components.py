@@ -48,6 +48,7 @@ from secure_ecs_policies.properties import (
     is_unknown,
     items,
     lookup,
+    plain,
     text,
 )
 
@@ -86,19 +87,8 @@ def is_program_registration(props: Any) -> bool:
     return not (isinstance(props, Mapping) and "args" in props and "opts" in props)
 
 
-def _plain(value: Any) -> Any:
-    """A proxied property tree as plain data, unknown parts as ``UNKNOWN``."""
-    if is_unknown(value):
-        return UNKNOWN
-    if isinstance(value, Mapping):
-        return {key: _plain(lookup(value, key)) for key in list(value.keys())}
-    if is_sequence(value):
-        return [_plain(item) for item in items(value)]
-    return value
-
-
 def _present(props: Any, keys: Iterable[str]) -> dict[str, Any]:
-    return {key: _plain(value) for key in keys if (value := lookup(props, key)) is not MISSING}
+    return {key: plain(value) for key in keys if (value := lookup(props, key)) is not MISSING}
 
 
 # -- what each component creates ------------------------------------------------------------------
@@ -115,7 +105,7 @@ def _containers(task: Any) -> Any:
     logged = not is_true(lookup(task, "logGroup", "skip"))
     definitions = []
     for key, container in named:
-        definition = _plain(container)
+        definition = plain(container)
         if isinstance(definition, dict):
             if key is not None:
                 definition.setdefault("name", key)
@@ -130,8 +120,8 @@ def _service(name: str, props: Any) -> list[Child]:
     default_network = network is MISSING or network is None
     if default_network:
         assign = lookup(props, "assignPublicIp")
-        network = {"assignPublicIp": False if assign is MISSING else _plain(assign)}
-    children = [Child(tokens.ECS_SERVICE, name, {"networkConfiguration": _plain(network)})]
+        network = {"assignPublicIp": False if assign is MISSING else plain(assign)}
+    children = [Child(tokens.ECS_SERVICE, name, {"networkConfiguration": plain(network)})]
     if default_network:
         children.append(Child(tokens.SECURITY_GROUP, f"{name}-sg", AWSX_OPEN_GROUP))
     task = lookup(props, "taskDefinitionArgs")
@@ -152,8 +142,8 @@ def _listener(spec: Any, default_port: Any, default_protocol: str) -> dict[str, 
         protocol = "HTTPS" if integer(port) == 443 else ("HTTP" if port is not MISSING else default_protocol)
     if port is MISSING:
         port = 443 if text(protocol) == "HTTPS" else default_port
-    listener = _plain(spec) if isinstance(spec, Mapping) else {}
-    listener.update({"port": _plain(port), "protocol": _plain(protocol)})
+    listener = plain(spec) if isinstance(spec, Mapping) else {}
+    listener.update({"port": plain(port), "protocol": plain(protocol)})
     listener.setdefault("defaultActions", [{"type": "forward"}])
     return listener
 
@@ -193,7 +183,7 @@ def _balancer(kind: str) -> Callable[[str, Any], list[Child]]:
         ) and lookup(group, "securityGroupId") is MISSING
         if has_own_group:
             arguments = lookup(group, "args")
-            own_group = _plain(arguments) if isinstance(arguments, Mapping) else _balancer_group(listener_props)
+            own_group = plain(arguments) if isinstance(arguments, Mapping) else _balancer_group(listener_props)
             children.insert(0, Child(tokens.SECURITY_GROUP, name, own_group))
         # The load balancer comes first: it stands in for the component where others reference it.
         links = {"securityGroups": tokens.SECURITY_GROUP} if has_own_group else None

@@ -17,6 +17,7 @@ from pulumi_policy import (
 )
 
 from secure_ecs_facts import tokens
+from secure_ecs_facts.tls import RECOMMENDED_TLS_POLICY
 from secure_ecs_policies.links import StackView
 from secure_ecs_policies.metadata import resource_policy, stack_policy
 from secure_ecs_policies.preview_gaps import not_checked
@@ -32,7 +33,6 @@ from secure_ecs_policies.properties import (
 
 MODERN_TLS_POLICY: Final = re.compile(r"^ELBSecurityPolicy-(TLS13-1-[23]|TLS-1-2|FS-1-2)-")
 """ELB policies whose minimum protocol is TLS 1.2 or 1.3 (the TLS13-1-0/1-1 variants still allow 1.0/1.1)."""
-RECOMMENDED_TLS_POLICY: Final = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 
 
 def _is_application(props: Any) -> bool | None:
@@ -186,7 +186,7 @@ listener_tls_policy = resource_policy(
     "HTTPS/TLS listeners must use a TLS 1.2+ security policy (TLS 1.3 preferred).",
     severity=Severity.HIGH,
     controls=("CKV_AWS_103",),
-    remediation='Set sslPolicy to "ELBSecurityPolicy-TLS13-1-2-2021-06" (or a TLS13-1-3 policy).',
+    remediation=f'Set sslPolicy to "{RECOMMENDED_TLS_POLICY}" (or a TLS13-1-3 policy).',
     validate=_weak_tls,
     unset="sslPolicy defaults to ELBSecurityPolicy-2016-08, which accepts TLS 1.0: flagged.",
     config={

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from secure_ecs_policies.properties import MISSING, is_sequence, is_unknown, items, lookup, text
+from secure_ecs_policies.properties import MISSING, is_sequence, is_unknown, items, lookup, plain, text
 
 RESTRICTING_CONDITION_KEYS: Final = frozenset(
     {
@@ -124,15 +124,6 @@ def _statement(raw: Mapping[str, Any]) -> Statement:
     )
 
 
-def _plain(value: Any) -> Any:
-    """A copy of a (proxied) document with every unknown part replaced by ``UNKNOWN``, safe to walk."""
-    if isinstance(value, Mapping):
-        return {key: _plain(lookup(value, key)) for key in value}
-    if is_sequence(value):
-        return [_plain(item) for item in items(value)]
-    return value
-
-
 def _contains_unknown(value: Any) -> bool:
     if is_unknown(value):
         return True
@@ -155,7 +146,7 @@ def read_document(value: Any) -> Document:
             return Document(error=f"the policy is not valid JSON ({problem})")
     if not isinstance(value, Mapping):
         return Document(error="the policy is not a JSON object")
-    value = _plain(value)
+    value = plain(value)
     raw_statements = value.get("Statement")
     listed = [raw_statements] if isinstance(raw_statements, Mapping) else list(items(raw_statements))
     return Document(

@@ -77,6 +77,17 @@ def items(value: Any) -> list[Any]:
     return [lookup(value, index) for index in range(len(value))]
 
 
+def plain(value: Any) -> Any:
+    """A proxied property tree as plain data, unknown parts as ``UNKNOWN``: safe to walk and to copy."""
+    if is_unknown(value):
+        return UNKNOWN
+    if isinstance(value, Mapping):
+        return {key: plain(lookup(value, key)) for key in list(value.keys())}
+    if is_sequence(value):
+        return [plain(item) for item in items(value)]
+    return value
+
+
 def is_true(value: Any) -> bool:
     """True for a boolean true, also when it arrives as the string "true"."""
     if isinstance(value, str):

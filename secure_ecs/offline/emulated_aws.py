@@ -26,7 +26,8 @@ _REDIRECTING_PREFIXES = ("AWS_",)
 
 
 @functools.cache
-def _bundled_botocore_data(name: str) -> Any:
+def bundled_botocore_data(name: str) -> Any:
+    """Botocore's bundled data (e.g. ``endpoints``), parsed once per process."""
     from botocore.loaders import create_loader
 
     return create_loader().load_data(name)
@@ -180,7 +181,7 @@ class EmulatedAws:
     def botocore_data(self, name: str) -> Any:
         """Botocore's bundled data (e.g. ``endpoints``). Read without the account's boto3 session: a
         session made before moto is switched on would never route its clients to moto."""
-        return _bundled_botocore_data(name)
+        return bundled_botocore_data(name)
 
     def close(self) -> None:
         """Forget the account's clients, and its data from the next activation on, once every activation has

@@ -23,7 +23,7 @@ import pulumi.runtime
 from pulumi.runtime.settings import SETTINGS
 from pulumi.runtime.stack import wait_for_rpcs
 
-from secure_ecs.offline.account import EmulatedAccount, default_responder
+from secure_ecs.offline.account import DEFAULT_REGION, EmulatedAccount, default_responder
 from secure_ecs.offline.attributes import AccountContext
 from secure_ecs.offline.declared_outputs import DeclaredOutputs
 from secure_ecs.offline.graph import UNKNOWN, ResourceGraph
@@ -183,7 +183,7 @@ def run_function(
     responder = responder or default_responder(settings)
     if account is None:
         account = responder.context() if isinstance(responder, EmulatedAccount) else AccountContext(
-            region=settings.config.get("aws:region", "us-east-1")
+            region=settings.config.get("aws:region", DEFAULT_REGION)
         )
     return contextvars.Context().run(
         _run_in_fresh_context, program, settings, responder, account, environment or nullcontext()

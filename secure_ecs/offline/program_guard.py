@@ -22,7 +22,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import NoReturn
 
-_GUARDED_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGALRM)
+from secure_ecs.interrupts import HANDLED
+
+_GUARDED_SIGNALS = (*HANDLED, signal.SIGALRM)  # the interrupts we handle, and the program time limit's
 
 
 class ProgramExit(Exception):  # noqa: N818 (it reports an exit, it is not a failure of ours)

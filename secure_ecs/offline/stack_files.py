@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import botocore.loaders
 import yaml
 
+from secure_ecs.offline.emulated_aws import bundled_botocore_data
 from secure_ecs.secret_values import OFFLINE_SECRET_PREFIX
 
 
@@ -189,7 +189,7 @@ REGION_KEY = "aws:region"
 @functools.cache
 def _region_patterns() -> tuple[re.Pattern[str], ...]:
     """Each AWS partition's region-name pattern, from botocore's endpoint data (new regions included)."""
-    endpoints = botocore.loaders.create_loader().load_data("endpoints")
+    endpoints = bundled_botocore_data("endpoints")
     return tuple(re.compile(partition["regionRegex"]) for partition in endpoints["partitions"])
 
 

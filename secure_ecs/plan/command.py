@@ -12,7 +12,7 @@ from pathlib import Path
 from rich.console import Console
 
 from secure_ecs.bundled_pack import bundled_policy_pack
-from secure_ecs.command_output import EXIT_ERROR, report_failure
+from secure_ecs.command_output import report_failure
 from secure_ecs.offline.stack_files import StackFileError, read_stack_outputs
 from secure_ecs.plan.errors import explain
 from secure_ecs.plan.model import PlanResult
@@ -23,7 +23,7 @@ from secure_ecs.plan.summary import summary_renderable
 from secure_ecs.tfplan.checkov import ScannerError
 from secure_ecs.time_limits import DEFAULT_SECONDS, TimeLimitError, positive_seconds
 
-__all__ = ["EXIT_ERROR", "add_plan_parser", "add_program_arguments", "resolve_program"]
+__all__ = ["add_plan_parser", "add_program_arguments", "resolve_program"]
 
 DEFAULT_STACK = "dev"
 # Pulumi allows at most 100 characters; the name also becomes a file and a folder name.

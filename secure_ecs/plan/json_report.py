@@ -16,7 +16,7 @@ from secure_ecs.cost import load_schema as load_cost_schema
 from secure_ecs.cost import to_json
 from secure_ecs.offline.graph import CapturedResource
 from secure_ecs.plan.graph_views import is_component, owning_component
-from secure_ecs.plan.model import PlanResult, SourceLocation, tool_version
+from secure_ecs.plan.model import PlanResult, tool_version
 from secure_ecs.plan.visibility import opaque_components
 from secure_ecs.tfplan.report import terraform_plan_json
 
@@ -30,10 +30,6 @@ def load_schema() -> dict[str, Any]:
     schema = dict(json.loads(text))
     schema.setdefault("$defs", {})["costReport"] = load_cost_schema()
     return schema
-
-
-def _location(result: PlanResult, location: SourceLocation | None) -> dict[str, Any] | None:
-    return {"file": result.relative_path(location.path), "line": location.line} if location else None
 
 
 def _kind(resource: CapturedResource) -> str:
@@ -55,7 +51,7 @@ def _resource(result: PlanResult, resource: CapturedResource, index: dict[str, C
         "dependencies": list(resource.dependencies),
         "propertyDependencies": {k: list(v) for k, v in resource.property_dependencies.items()},
         "inputs": plain(dict(resource.inputs)),
-        "source": _location(result, result.locations.get(resource.urn)),
+        "source": result.source_of(resource.urn),
     }
 
 
@@ -75,7 +71,7 @@ def _violation(result: PlanResult, diagnostic: Diagnostic, index: dict[str, Capt
         "urn": diagnostic.urn or None,
         "resourceType": resource.type if resource else None,
         "resourceName": resource.name if resource else None,
-        "source": _location(result, result.locations.get(diagnostic.urn)),
+        "source": result.source_of(diagnostic.urn),
     }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from secure_ecs.analyzer import AnalyzerInfo, Diagnostic
 from secure_ecs.cost import CostEstimate
@@ -72,6 +73,11 @@ class PlanResult:
         """0 when nothing mandatory was violated (nor a gated scanner check), 1 otherwise (2 is for errors)."""
         scanner_failed = bool(self.scanner_gate and self.scanner and self.scanner.failed)
         return 1 if self.mandatory_violations or scanner_failed else 0
+
+    def source_of(self, urn: str) -> dict[str, Any] | None:
+        """Where the resource was declared, as the JSON reports give it (`file` relative, `line`)."""
+        location = self.locations.get(urn)
+        return {"file": self.relative_path(location.path), "line": location.line} if location else None
 
     def relative_path(self, path: Path) -> str:
         root = self.source_root or self.program_dir

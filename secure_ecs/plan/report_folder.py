@@ -19,7 +19,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
-_HELD_BACK = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+from secure_ecs.interrupts import HANDLED
 
 
 class ReportFolderError(Exception):
@@ -56,7 +56,7 @@ def _write_durably(path: Path, text: str) -> None:
 def _swap_in(staging: Path, destination: Path) -> None:
     """Replace ``destination`` with ``staging``; SIGINT/SIGTERM/SIGHUP wait until both renames are done."""
     retired = destination.with_name(f".{destination.name}.old-{os.getpid()}")
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD_BACK)
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, HANDLED)
     try:
         had_old = destination.is_dir() and not destination.is_symlink()
         if had_old:

@@ -21,23 +21,19 @@ def tfplan_json(plan: TerraformPlan) -> str:
     return json.dumps(plan.document, indent=1) + "\n"
 
 
-def _plan(result: PlanResult) -> TerraformPlan:
+def plan_of(result: PlanResult) -> TerraformPlan:
+    """The plan's Terraform export (made here for a result built without one)."""
     return result.terraform_plan or export_plan(result.graph)
-
-
-def _source(result: PlanResult, urn: str) -> dict[str, Any] | None:
-    location = result.locations.get(urn)
-    return {"file": result.relative_path(location.path), "line": location.line} if location else None
 
 
 def _finding(result: PlanResult, finding: ScannerFinding) -> dict[str, Any]:
     return {"checkId": finding.check_id, "checkName": finding.check_name, "address": finding.address,
-            "urn": finding.urn, "guideline": finding.guideline or None, "source": _source(result, finding.urn)}
+            "urn": finding.urn, "guideline": finding.guideline or None, "source": result.source_of(finding.urn)}
 
 
 def terraform_plan_json(result: PlanResult) -> dict[str, Any]:
     """plan.json's `terraformPlan`: what the export left out or could not know, and the scanner's verdicts."""
-    plan = _plan(result)
+    plan = plan_of(result)
     scanner = result.scanner
     return {
         "file": TFPLAN_FILE,
@@ -57,7 +53,7 @@ def terraform_plan_json(result: PlanResult) -> dict[str, Any]:
 
 def summary_section(result: PlanResult) -> list[RenderableType]:
     """The scanner's failed checks beside what it could not judge (unknown values, unmapped types)."""
-    plan = _plan(result)
+    plan = plan_of(result)
     scanner = result.scanner
     if scanner is None and not plan.unmapped:
         return []
