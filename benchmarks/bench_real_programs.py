@@ -58,7 +58,11 @@ def _run_under_plain_mocks(program_dir: Path) -> None:
 
 
 def _run_under_harness(program_dir: Path) -> None:
+    import gc
+
     from secure_ecs.offline.harness import run_program
+
+    gc.disable()  # as `run_plan` runs it
     from secure_ecs.offline.stack_files import read_stack_settings
 
     run_program(program_dir, read_stack_settings(program_dir, "dev"))

@@ -129,9 +129,7 @@ class AnalyzerClient:
 
     def close(self) -> None:
         """Close the channel, stop the pack and the engine endpoint (safe to call more than once)."""
-        if self._channel is not None:
-            self._channel.close()
-            self._channel = None
+        channel, self._channel = self._channel, None
         self._stub = None
         process, self._process = self._process, None
         engine, self._engine = self._engine, None
@@ -139,6 +137,9 @@ class AnalyzerClient:
             if process is not None:
                 process.stop()
         finally:
+            # After the pack is gone: closing a channel to a live peer lingers for up to 0.2 s.
+            if channel is not None:
+                channel.close()
             if engine is not None:
                 engine.stop()
 

@@ -22,6 +22,9 @@ from secure_ecs.offline.policy_document import render_policy_document
 from secure_ecs.offline.stack_files import StackSettings
 
 DEFAULT_REGION = "us-east-1"
+CALLER = "offline-plan"
+"""The IAM user the emulated account's caller identity names."""
+CALLER_USER_ID = "AIDAOFFLINEPLANCALLER"
 
 Handler = Callable[["EmulatedAccount", dict[str, Any]], dict[str, Any]]
 
@@ -175,20 +178,25 @@ def answers(token: str) -> Callable[[Handler], Handler]:
 # --- account-wide ---------------------------------------------------------------------------------
 
 
+# Who and where the account is comes from its context and botocore's endpoint table, not from
+# moto: these are the most common data sources, and starting moto's EC2 for one costs a second.
+
+
 @answers("aws:index/getCallerIdentity:getCallerIdentity")
 def _caller_identity(account: EmulatedAccount, args: dict[str, Any]) -> dict[str, Any]:
-    identity = account.aws.client("sts").get_caller_identity()
-    return {"accountId": identity["Account"], "arn": identity["Arn"], "userId": identity["UserId"],
-            "id": identity["Account"]}
+    context = account.context()
+    return {"accountId": context.account_id, "arn": f"arn:{context.partition}:iam::{context.account_id}:user/{CALLER}",
+            "userId": CALLER_USER_ID, "id": context.account_id}
 
 
 @answers("aws:index/getRegion:getRegion")
 def _region(account: EmulatedAccount, args: dict[str, Any]) -> dict[str, Any]:
     name = str(args.get("region") or args.get("name") or account.region)
-    described = account.ec2(args).describe_regions(RegionNames=[name])["Regions"]
-    region = _exactly_one("aws:index/getRegion:getRegion", described, f"region named {name}")
-    description = account.partition_data(name)["regions"].get(name, {}).get("description", name)
-    return {"name": name, "region": name, "id": name, "endpoint": region["Endpoint"], "description": description}
+    partition = account.partition_data(name)
+    known = [partition["regions"][name]] if name in partition["regions"] else []
+    region = _exactly_one("aws:index/getRegion:getRegion", known, f"region named {name}")
+    return {"name": name, "region": name, "id": name, "endpoint": f"ec2.{name}.{partition['dnsSuffix']}",
+            "description": region.get("description", name)}
 
 
 @answers("aws:index/getPartition:getPartition")
@@ -582,7 +590,7 @@ def _registry_login(account: EmulatedAccount, args: dict[str, Any]) -> dict[str,
         "authorizationToken": data["authorizationToken"],
         "expiresAt": str(data["expiresAt"]),
         "proxyEndpoint": data["proxyEndpoint"],
-        "registryId": args.get("registryId") or account.aws.client("sts").get_caller_identity()["Account"],
+        "registryId": args.get("registryId") or account.context().account_id,
         "region": account.region_of(args),
     }
 

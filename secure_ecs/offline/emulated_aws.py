@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
@@ -88,6 +89,55 @@ def _botocore_files_read_once() -> Iterator[None]:
         loaders.JSONFileLoader.load_file = original  # type: ignore[method-assign]
 
 
+_ACTIVE: list[EmulatedAws] = []
+"""The emulations switched on in this process, innermost last (a program's own boto3 calls go to it)."""
+
+
+def _moto_first_request(request: Any, **kwargs: Any) -> Any:
+    """botocore's ``before-send`` hook for sessions made before moto was imported: moto answers them.
+
+    A program's own boto3 clients may be made before the first AWS call starts moto; they have
+    only this hook, which starts moto if need be and hands the request to moto's own hook.
+    """
+    if _ACTIVE:
+        _ACTIVE[-1].start_moto()
+    if "moto.core.models" not in sys.modules:
+        return None
+    from moto.core.models import botocore_stubber
+
+    return botocore_stubber(request=request, **kwargs)
+
+
+_FIRST_REQUEST_HOOK = ("before-send", _moto_first_request)
+
+
+def _withdraw_first_request_hook() -> None:
+    """Once moto is imported it hooks every new session itself; two hooks would serve a request twice."""
+    from botocore.handlers import BUILTIN_HANDLERS
+
+    if _FIRST_REQUEST_HOOK in BUILTIN_HANDLERS:
+        BUILTIN_HANDLERS.remove(_FIRST_REQUEST_HOOK)
+
+
+@contextmanager
+def _requests_served_by_moto(aws: EmulatedAws) -> Iterator[None]:
+    """Every boto3 request made in this process while ``aws`` is on is answered by moto.
+
+    moto itself is started by the first request (or at once, when an earlier run imported it).
+    """
+    from botocore.handlers import BUILTIN_HANDLERS
+
+    _ACTIVE.append(aws)
+    try:
+        if "moto.core.models" in sys.modules:
+            aws.start_moto()
+        elif _FIRST_REQUEST_HOOK not in BUILTIN_HANDLERS:
+            BUILTIN_HANDLERS.append(_FIRST_REQUEST_HOOK)
+        yield
+    finally:
+        _ACTIVE.remove(aws)
+
+
 class EmulatedAws:
     """One moto account in one home region, usable as a context manager or started per call.
 
@@ -98,6 +148,7 @@ class EmulatedAws:
     def __init__(self, region: str) -> None:
         self.region = region
         self._mock: Any = None
+        self._moto_running = False
         self._session: boto3.Session | None = None
         self._clients: dict[tuple[str, str], Any] = {}
         self._depth = 0
@@ -124,14 +175,25 @@ class EmulatedAws:
         self._environment_guard = ExitStack()
         self._environment_guard.enter_context(_replaced_environment(isolated_environment(self.region)))
         self._environment_guard.enter_context(_botocore_files_read_once())
-        # moto is imported here, not at module import, so commands that never need an account
-        # don't pay for it.
-        from moto import mock_aws
+        self._environment_guard.enter_context(_requests_served_by_moto(self))
 
-        first_activation = self._mock is None
-        if first_activation:
-            self._mock = mock_aws()
-        self._mock.start(reset=first_activation)
+    def start_moto(self) -> None:
+        """Start moto for the current activation, if it is not running yet.
+
+        Importing and starting moto takes a tenth of a second, so it waits for the first AWS call:
+        a program whose data sources need no AWS API (or that has none) never pays for it.
+        """
+        with self._lock:
+            if self._depth == 0 or self._moto_running:
+                return
+            from moto import mock_aws
+
+            _withdraw_first_request_hook()
+            first_start = self._mock is None
+            if first_start:
+                self._mock = mock_aws()
+            self._mock.start(reset=first_start)
+            self._moto_running = True
 
     def deactivate(self) -> None:
         with self._lock:
@@ -140,8 +202,10 @@ class EmulatedAws:
             self._depth -= 1
             if self._depth > 0:
                 return
-            # Keep the account's data: the emulation may be switched on again within the same run.
-            self._mock.stop(remove_data=False)
+            if self._moto_running:
+                # Keep the account's data: the emulation may be switched on again within the same run.
+                self._mock.stop(remove_data=False)
+                self._moto_running = False
             if self._environment_guard is not None:
                 self._environment_guard.close()
                 self._environment_guard = None
@@ -163,6 +227,7 @@ class EmulatedAws:
         region = region or self.region
         key = (service, region)
         with self._lock:
+            self.start_moto()  # before the session exists, so moto's request hook is in it
             if key not in self._clients:
                 self._clients[key] = self._boto3_session().client(service, region_name=region)  # type: ignore[call-overload]
             return self._clients[key]

@@ -2,30 +2,46 @@
 
 from __future__ import annotations
 
+import sys
 import traceback
 from pathlib import Path
 
 from pydantic import ValidationError
 
-import secure_ecs.config
 from secure_ecs.analyzer import AnalyzerError, PackStartError, PolicyConfigError
-from secure_ecs.config.errors import StackConfigError
 from secure_ecs.offline.account import NoMatchingResourceError
 from secure_ecs.offline.harness import ProgramError
 from secure_ecs.offline.invokes import UnansweredInvokeError
 from secure_ecs.offline.stack_files import MissingStackFileError, StackFileError
 from secure_ecs.plan.source_locations import is_program_file
-from secure_ecs_components.errors import ComponentArgumentError
+
+# This project's own error types, looked up only once something imported them: a foreign program
+# never loads the stack config or the components, and importing them here would cost it a second.
+_STACK_CONFIG_ERRORS = "secure_ecs.config.errors"
+_COMPONENT_ERRORS = "secure_ecs_components.errors"
+
+
+def _is_instance_of_loaded(error: BaseException, module_name: str, class_name: str) -> bool:
+    """`isinstance(error, module.class)`, False when the module was never imported (so never raised it)."""
+    module = sys.modules.get(module_name)
+    return module is not None and isinstance(error, getattr(module, class_name))
+
+
+def _is_stack_config_error(error: BaseException) -> bool:
+    return _is_instance_of_loaded(error, _STACK_CONFIG_ERRORS, "StackConfigError")
 
 
 def _is_config_error(error: BaseException) -> bool:
     """The stack's configuration or a component's arguments are wrong: judged by the error's type."""
-    if isinstance(error, (StackConfigError, ComponentArgumentError)):
+    if _is_stack_config_error(error) or _is_instance_of_loaded(error, _COMPONENT_ERRORS, "ComponentArgumentError"):
         return True
     # pydantic's ValidationError counts when it was raised while reading this project's stack config.
-    config_home = Path(secure_ecs.config.__file__).resolve().parent
+    config = sys.modules.get("secure_ecs.config")
+    if config is None or not isinstance(error, ValidationError):
+        return False
+    config_home = Path(config.__file__ or "").resolve().parent
     raised_in = [Path(frame.filename).resolve() for frame in traceback.extract_tb(error.__traceback__)]
-    return isinstance(error, ValidationError) and any(p.is_relative_to(config_home) for p in raised_in)
+    return any(p.is_relative_to(config_home) for p in raised_in)
 
 
 def _program_frame(error: BaseException, program_dir: Path) -> str:
@@ -112,6 +128,6 @@ def _explain(error: BaseException, program_dir: Path, stack: str, debug: bool) -
                 "and `pulumi config set`).")
     if isinstance(cause, StackFileError):
         return f"Cannot read the stack configuration: {cause}. Fix the file and run the plan again."
-    if isinstance(cause, StackConfigError):  # its message lists every key and says how to fix them
+    if _is_stack_config_error(cause):  # its message lists every key and says how to fix them
         return f"The configuration of stack '{stack}' was rejected: {cause}"
     return _program_problem(error, cause, program_dir, stack)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import boto3
 from botocore.config import Config
 from botocore.exceptions import (
     BotoCoreError,
@@ -22,6 +21,9 @@ from botocore.exceptions import (
     SSOTokenLoadError,
     UnauthorizedSSOTokenError,
 )
+
+if TYPE_CHECKING:
+    import boto3
 
 DEFAULT_CALL_SECONDS = 10.0
 
@@ -75,6 +77,8 @@ class AwsContext:
 def connect(region: str | None, profile: str | None, endpoint_url: str | None,
             fallback_region: str | None = None, call_seconds: float = DEFAULT_CALL_SECONDS) -> AwsContext:
     """The session for the given profile and region; `fallback_region` (from the outputs) fills a gap."""
+    import boto3  # here, not at import: every command builds the verify parser, only verify needs boto3
+
     try:
         session = boto3.Session(profile_name=profile)
     except ProfileNotFound as error:

@@ -1,4 +1,4 @@
-"""The emulated account answers data-source invokes from moto, and only from moto."""
+"""The emulated account answers data-source invokes from moto (who and where it is: from its own context)."""
 
 from __future__ import annotations
 

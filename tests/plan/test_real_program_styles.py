@@ -196,15 +196,35 @@ def test_policy_documents_embedding_arns_of_any_aws_type_are_judged_in_full_mode
     assert "not checked" not in run.stdout
 
 
-def test_a_fresh_process_answers_data_sources_from_the_emulated_account(tmp_path: Path) -> None:
-    # In its own process, where moto is not imported yet: a boto3 session made before moto starts would
-    # send the account's calls to the real endpoints, and every answer would become a placeholder.
+def _plan_in_fresh_process(program: str, out_dir: Path) -> dict[str, Any]:
+    """plan.json of `secure-ecs plan` run in its own process, where moto and boto3 are not imported yet."""
     script = Path(sys.executable).with_name("secure-ecs")
     command = [str(script)] if script.exists() else [sys.executable, "-m", "secure_ecs.cli"]
     completed = subprocess.run(
-        [*command, "plan", "--program", str(PROGRAMS / "data_sources"), "--out", str(tmp_path / "out")],
+        [*command, "plan", "--program", str(PROGRAMS / program), "--out", str(out_dir)],
         capture_output=True, text=True, timeout=120, check=False,
     )
     assert completed.returncode in (0, 1), completed.stderr
-    placeholders = json.loads((tmp_path / "out" / "plan.json").read_text())["placeholderAnswers"]
+    assert "Traceback" not in completed.stderr
+    return dict(json.loads((out_dir / "plan.json").read_text()))
+
+
+def test_a_fresh_process_answers_data_sources_from_the_emulated_account(tmp_path: Path) -> None:
+    # A boto3 session made before moto starts would send the account's calls to the real endpoints,
+    # and every answer would become a placeholder.
+    placeholders = _plan_in_fresh_process("data_sources", tmp_path)["placeholderAnswers"]
     assert [p["dataSource"] for p in placeholders] == ["aws:route53/getZone:getZone"], placeholders
+
+
+def test_a_programs_own_boto3_calls_are_answered_by_the_emulated_account(tmp_path: Path) -> None:
+    # Its client exists before any data source has started moto; it must still never reach AWS.
+    assert _plan_in_fresh_process("own_boto3_calls", tmp_path)["stackOutputs"] == {"account_id": "123456789012"}
+
+
+def test_who_and_where_the_account_is_needs_no_emulated_aws_api(tmp_path: Path) -> None:
+    # Identity, region, partition and policy documents come from the account's context: moto (a tenth
+    # of a second to start, a second with EC2) is never imported for them. Nor is this project's own
+    # stack config and components (a second of imports) for a program that is not this project.
+    outputs = _plan_in_fresh_process("account_facts", tmp_path)["stackOutputs"]
+    assert outputs == {"endpoint": "ec2.cn-north-1.amazonaws.com.cn", "loaded": [],
+                       "statement": "arn:aws-cn:s3:::assets-123456789012/*"}
