@@ -19,6 +19,7 @@ from secure_ecs_components.secret_reference import json_key_reference
 PACKAGE_NAME = "secure-ecs"
 """Package part of every component's type token (`secure-ecs:index:<ClassName>`)."""
 PACKAGE_VERSION = "0.1.0"
+"""The provider's version: the distributions' release (a test keeps every place that names it in step)."""
 COMPONENTS: list[type[pulumi.ComponentResource]] = [
     PrivateNetwork,
     EndpointSet,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 import threading
-import time
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -102,21 +101,17 @@ class AnalyzerClient:
     def _wait_until_ready(self, process: PackProcess, channel: grpc.Channel, port: int) -> None:
         """Wait for the pack to accept the connection, failing as soon as it exits or is aborted."""
         ready = grpc.channel_ready_future(channel)
-        deadline = time.monotonic() + self.start_timeout
+
+        def connected() -> bool | None:
+            try:
+                ready.result(timeout=POLL_SECONDS)
+                return True
+            except grpc.FutureTimeoutError:
+                return None
+
         try:
-            while True:
-                try:
-                    ready.result(timeout=POLL_SECONDS)
-                    return
-                except grpc.FutureTimeoutError:
-                    pass
-                process.raise_if_stopped()
-                if time.monotonic() >= deadline:
-                    raise PackTimeoutError(
-                        f"starting policy pack {self.pack_dir}", self.start_timeout,
-                        f"it announced port {port} but did not accept a connection; pack stderr: "
-                        f"{process.stderr_tail().splitlines()[-1]}",
-                    )
+            process.wait_while_running(connected, self.start_timeout, "before accepting a connection",
+                                       f"it announced port {port} but did not accept a connection")
         finally:
             ready.cancel()
 

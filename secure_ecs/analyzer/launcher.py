@@ -16,10 +16,10 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, NoReturn
+from typing import IO, Any, NoReturn, TypeVar
 
 import yaml
 
@@ -118,6 +118,8 @@ def _drain(stream: IO[bytes], lines: deque[str], first_line: queue.Queue[str] | 
         first_line.put("")
 
 
+T = TypeVar("T")
+
 # How often waits re-check that the pack is still alive and nobody asked to stop.
 POLL_SECONDS = 0.05
 
@@ -172,19 +174,30 @@ class PackProcess:
 
     def _first_line(self, first_line: queue.Queue[str], timeout: float) -> str:
         """The first stdout line; fails as soon as the pack exits without one (a child may hold the pipe)."""
-        deadline = time.monotonic() + timeout
-        while True:
+
+        def next_line() -> str | None:
             try:
                 return first_line.get(timeout=POLL_SECONDS).strip()
             except queue.Empty:
-                pass
-            if first_line.empty():  # (a line that arrived just now is read on the next round)
-                self.raise_if_stopped("before announcing a port")
+                return None
+
+        return self.wait_while_running(next_line, timeout, "before announcing a port", "it announced no port")
+
+    def wait_while_running(self, attempt: Callable[[], T | None], timeout: float, stage: str, unfinished: str) -> T:
+        """The first value ``attempt`` returns (it waits up to POLL_SECONDS, None when not done yet).
+
+        Fails as soon as the pack exits or is aborted (PackStartError, naming ``stage``), and after
+        ``timeout`` seconds (PackTimeoutError: ``unfinished`` and the last line the pack wrote to stderr).
+        """
+        deadline = time.monotonic() + timeout
+        while (result := attempt()) is None:
+            self.raise_if_stopped(stage)
             if time.monotonic() >= deadline:
                 last = self.stderr_tail().splitlines()[-1]
                 self.stop()
                 raise PackTimeoutError(f"starting policy pack {self.pack_dir}", timeout,
-                                       f"it announced no port; its stderr ended: {last}")
+                                       f"{unfinished}; its stderr ended: {last}")
+        return result
 
     def raise_if_stopped(self, when: str = "before accepting a connection") -> None:
         """PackStartError when the pack was aborted or has exited (for waits elsewhere, e.g. the connect)."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import math
 import re
 import ssl
 import sys
@@ -14,6 +13,7 @@ from pathlib import Path
 from rich.console import Console
 
 from secure_ecs.command_output import report_failure
+from secure_ecs.time_limits import positive_seconds
 from secure_ecs.verify.aws import AwsUnavailableError, connect, explain_unavailable
 from secure_ecs.verify.checks import CHECK_IDS, CheckInput
 from secure_ecs.verify.outputs import OutputsError, StackOutputs, load_outputs_file, load_stack_outputs
@@ -39,7 +39,7 @@ def add_verify_parser(subcommands: argparse._SubParsersAction[argparse.ArgumentP
     parser.add_argument("--profile", help="AWS profile from ~/.aws/config")
     parser.add_argument("--endpoint-url", metavar="URL", help="send every AWS call here (moto server, LocalStack)")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="what to print (default: text)")
-    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_SECONDS, metavar="SECONDS",
+    parser.add_argument("--timeout", type=positive_seconds, default=DEFAULT_TIMEOUT_SECONDS, metavar="SECONDS",
                         help="how long the health URL and each attempt of each AWS call may take "
                         f"(default: {DEFAULT_TIMEOUT_SECONDS:g})")
     parser.add_argument("--ca-bundle", type=Path, metavar="FILE",
@@ -86,8 +86,6 @@ def _load(arguments: argparse.Namespace) -> tuple[StackOutputs, str]:
 
 def _argument_problem(arguments: argparse.Namespace) -> str:
     """What is wrong with the arguments themselves (so it is never reported as a failing check)."""
-    if not (math.isfinite(arguments.timeout) and arguments.timeout > 0):
-        return "--timeout must be a positive number of seconds."
     endpoint = arguments.endpoint_url
     if endpoint is not None:
         try:

@@ -209,3 +209,18 @@ def test_installed_names_are_namespaced() -> None:
 
 def metadata_text(name: str, file: str) -> str | None:
     return metadata.distribution(name).read_text(file)
+
+
+def test_one_release_number_across_distributions_pack_and_provider() -> None:
+    projects = {folder: tomllib.loads((REPO_ROOT / folder / "pyproject.toml").read_text())["project"]
+                for folder in (".", "facts", "components", "policies")}
+    versions = {project["version"] for project in projects.values()}
+    versions |= {yaml.safe_load(manifest.read_text())["version"]
+                 for manifest in (REPO_ROOT / "policies").glob("**/PulumiPolicy.yaml") if ".venv" not in manifest.parts}
+    # The pins between our own distributions name the same release.
+    versions |= {pin.split("==")[1] for project in projects.values() for pin in project.get("dependencies", [])
+                 if pin.startswith("secure-ecs")}
+    import secure_ecs_components
+
+    versions.add(secure_ecs_components.PACKAGE_VERSION)
+    assert len(versions) == 1, versions

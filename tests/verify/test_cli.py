@@ -114,11 +114,20 @@ def test_unreachable_endpoint(capsys: pytest.CaptureFixture[str], tmp_path: Path
     assert f"Cannot reach the endpoint {endpoint}" in _one_paragraph(run.err)
 
 
-def test_unknown_skip_is_an_argparse_error(capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--skip", "everything"], "invalid choice: 'everything'"),
+        (["--timeout", "nan"], "argument --timeout: 'nan' is not a positive number of seconds"),
+        (["--timeout", "0"], "argument --timeout: '0' is not a positive number of seconds"),
+    ],
+)
+def test_invalid_options_are_argparse_errors(capsys: pytest.CaptureFixture[str], arguments: list[str],
+                                             message: str) -> None:
     with pytest.raises(SystemExit) as exited:
-        main(["verify", "--outputs", "x.json", "--skip", "everything"])
+        main(["verify", "--outputs", "x.json", *arguments])
     assert exited.value.code == 2
-    assert "invalid choice: 'everything'" in capsys.readouterr().err
+    assert message in capsys.readouterr().err
 
 
 def test_text_report_and_skip(capsys: pytest.CaptureFixture[str], tmp_path: Path, deploy: Builder,
@@ -134,8 +143,6 @@ def test_text_report_and_skip(capsys: pytest.CaptureFixture[str], tmp_path: Path
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
-        (["--timeout", "nan"], "--timeout must be a positive number"),
-        (["--timeout", "0"], "--timeout must be a positive number"),
         (["--endpoint-url", "notaurl"], "is not an http(s) URL"),
         (["--ca-bundle", "/nonexistent/ca.pem"], "is not a readable PEM file"),
     ],

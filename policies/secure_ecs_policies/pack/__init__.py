@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import yaml
 from pulumi_policy import EnforcementLevel, PolicyPack
 
 from secure_ecs_policies import ALL_POLICIES
@@ -26,9 +27,7 @@ def run_pack() -> None:
         name=PACK_NAME,
         policies=ALL_POLICIES,
         enforcement_level=EnforcementLevel.MANDATORY,
-        description=(
-            "Private, hardened ECS Fargate on AWS: no public IPs, scanned images, private endpoints, WAF, logs."
-        ),
+        description=str(yaml.safe_load((PACK_DIR / "PulumiPolicy.yaml").read_text(encoding="utf-8"))["description"]),
         provider="aws",
         tags=["aws", "ecs", "fargate", "security"],
     )
