@@ -34,6 +34,7 @@ AUTO_NAMED_CHILDREN = {
     "-tg": "aws:lb/targetGroup:TargetGroup",
     "-access-logs": "aws:s3/bucket:Bucket",
     "-waf": "aws:wafv2/webAcl:WebAcl",
+    "-sg": "aws:ec2/securityGroup:SecurityGroup",
 }
 # The provider retries the first association for 5 minutes; WAF can take longer to see a new ALB.
 WAF_ASSOCIATION_CREATE_TIMEOUT = "15m"

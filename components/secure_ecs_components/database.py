@@ -24,6 +24,8 @@ from secure_ecs_components.spec import Arg, ArgSpec, known
 from secure_ecs_components.validation import log_retention, sql_identifier
 
 COMPONENT = "PrivateDatabase"
+# Auto-named children whose AWS name limits bound the component name (the role: with Enhanced Monitoring on).
+AUTO_NAMED_CHILDREN = {"-sg": "aws:ec2/securityGroup:SecurityGroup", "-monitoring-role": "aws:iam/role:Role"}
 LOG_EXPORTS = ("postgresql", "upgrade")
 MONITORING_INTERVALS = (0, 1, 5, 10, 15, 30, 60)
 _RESERVED_USERNAMES = ("postgres", "rdsadmin", "admin", "root")
@@ -192,8 +194,9 @@ class PrivateDatabase(pulumi.ComponentResource):
         protect: bool = values["protect_stateful"]
         if values["skip_final_snapshot"] is None:
             values["skip_final_snapshot"] = not protect
-        if values["monitoring_interval_seconds"]:
-            require_auto_name_room(COMPONENT, name, {"-monitoring-role": "aws:iam/role:Role"})
+        monitored = bool(values["monitoring_interval_seconds"])
+        require_auto_name_room(COMPONENT, name, {suffix: token for suffix, token in AUTO_NAMED_CHILDREN.items()
+                                                 if monitored or suffix != "-monitoring-role"})
         identifier = instance_identifier(name, pulumi.get_stack(), pulumi.get_project())
 
         super().__init__(f"secure-ecs:index:{COMPONENT}", name, None, opts)

@@ -53,6 +53,8 @@ AUTO_NAMED_CHILDREN = {
     "-task-role": "aws:iam/role:Role",
     "-tasks-sg": "aws:ec2/securityGroup:SecurityGroup",
     "-repo": "aws:ecr/repository:Repository",
+    "-cluster": "aws:ecs/cluster:Cluster",
+    "-service": "aws:ecs/service:Service",
 }
 FAMILY_LIMIT = 255
 

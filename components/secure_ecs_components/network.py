@@ -25,6 +25,8 @@ from secure_ecs_components.tags import TIER_TAG, merged_tags
 from secure_ecs_components.validation import log_retention
 
 COMPONENT = "PrivateNetwork"
+# The auto-named child whose AWS name limit bounds the component name.
+AUTO_NAMED_CHILDREN = {"-flow-logs-role": "aws:iam/role:Role"}
 MIN_AZS, MAX_AZS = 2, 6
 
 
@@ -160,7 +162,7 @@ class PrivateNetwork(pulumi.ComponentResource):
     """CloudWatch log group receiving the flow logs."""
 
     def __init__(self, name: str, args: PrivateNetworkArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        require_auto_name_room(COMPONENT, name, {"-flow-logs-role": "aws:iam/role:Role"})
+        require_auto_name_room(COMPONENT, name, AUTO_NAMED_CHILDREN)
         values = SPEC.resolve(name, args)
         layout = subnet_layout(values)
         super().__init__(f"secure-ecs:index:{COMPONENT}", name, {}, opts)
