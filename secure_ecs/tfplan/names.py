@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import inflection
+
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
@@ -13,12 +15,10 @@ def snake_case(camel: str) -> str:
 
 
 def singular(plural_snake: str) -> str:
-    """Undo the bridge's pluralisation of a repeated block's last word (`default_actions` -> `default_action`)."""
+    """Undo the bridge's pluralisation of a repeated block's last word (`default_actions` -> `default_action`).
+
+    The bridge pluralises with an English inflector (`alias` -> `aliases`), so the inverse is one too.
+    """
     head, _, last = plural_snake.rpartition("_")
-    if last.endswith("ies") and len(last) > 3:
-        last = last[:-3] + "y"
-    elif last.endswith(("sses", "xes", "ches", "shes")):
-        last = last[:-2]
-    elif last.endswith("s") and not last.endswith("ss"):
-        last = last[:-1]
+    last = inflection.singularize(last)
     return f"{head}_{last}" if head else last

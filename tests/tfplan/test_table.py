@@ -12,6 +12,7 @@ from secure_ecs.offline.graph import CapturedResource, ResourceGraph
 from secure_ecs.tfplan import generate_table
 from secure_ecs.tfplan.export import export_plan
 from secure_ecs.tfplan.generate_table import Metadata, build_table, render_table
+from secure_ecs.tfplan.names import singular, snake_case
 from secure_ecs.tfplan.table import load_table, parse_table
 from tests.offline import captured_stack
 
@@ -95,3 +96,17 @@ def test_committed_table_is_what_the_generator_writes_from_the_committed_sources
         "--out", str(out),
     ])
     assert out.read_text() == committed.read_text()
+
+
+@pytest.mark.parametrize(
+    ("pulumi_name", "terraform_name"),
+    [("defaultActions", "default_action"), ("aliases", "alias"), ("clientAlias", "client_alias"),
+     ("firewallStatuses", "firewall_status"), ("policies", "policy"), ("addresses", "address"),
+     ("ingress", "ingress")],
+)
+def test_repeated_blocks_get_their_english_singular(pulumi_name: str, terraform_name: str) -> None:
+    # The bridge pluralises a repeated block's Terraform name with an inflector; a plain "strip the s"
+    # turned route53 `alias` into `aliase` and service-connect `client_alias` into `client_alia`.
+    assert singular(snake_case(pulumi_name)) == terraform_name
+    rule = load_table().rule("aws:route53/record:Record")
+    assert rule is not None and rule.field_rule("aliases").name == "alias"
