@@ -136,6 +136,8 @@ def _requests_served_by_moto(aws: EmulatedAws) -> Iterator[None]:
         yield
     finally:
         _ACTIVE.remove(aws)
+        if not _ACTIVE:
+            _withdraw_first_request_hook()  # sessions made from now on are none of ours
 
 
 class EmulatedAws:
