@@ -190,14 +190,22 @@ class PackProcess:
         ``timeout`` seconds (PackTimeoutError: ``unfinished`` and the last line the pack wrote to stderr).
         """
         deadline = time.monotonic() + timeout
-        while (result := attempt()) is None:
-            self.raise_if_stopped(stage)
+        while True:
+            result = attempt()
+            if result is None and self._has_stopped():
+                result = attempt()  # what it wrote just before it ended still counts (e.g. a line that is no port)
+                if result is None:
+                    self.raise_if_stopped(stage)
+            if result is not None:
+                return result
             if time.monotonic() >= deadline:
                 last = self.stderr_tail().splitlines()[-1]
                 self.stop()
                 raise PackTimeoutError(f"starting policy pack {self.pack_dir}", timeout,
                                        f"{unfinished}; its stderr ended: {last}")
-        return result
+
+    def _has_stopped(self) -> bool:
+        return self._aborted.is_set() or self.exit_code() is not None
 
     def raise_if_stopped(self, when: str = "before accepting a connection") -> None:
         """PackStartError when the pack was aborted or has exited (for waits elsewhere, e.g. the connect)."""

@@ -22,9 +22,9 @@ from secure_ecs.offline.policy_document import render_policy_document
 from secure_ecs.offline.stack_files import StackSettings
 
 DEFAULT_REGION = "us-east-1"
-CALLER = "offline-plan"
-"""The IAM user the emulated account's caller identity names."""
-CALLER_USER_ID = "AIDAOFFLINEPLANCALLER"
+# The caller moto names for credentials it did not issue (the fake ones the emulation uses), so the
+# data source and a program's own `sts.get_caller_identity()` agree.
+CALLER_USER_ID = "AKIAIOSFODNN7EXAMPLE"
 
 Handler = Callable[["EmulatedAccount", dict[str, Any]], dict[str, Any]]
 
@@ -185,7 +185,7 @@ def answers(token: str) -> Callable[[Handler], Handler]:
 @answers("aws:index/getCallerIdentity:getCallerIdentity")
 def _caller_identity(account: EmulatedAccount, args: dict[str, Any]) -> dict[str, Any]:
     context = account.context()
-    return {"accountId": context.account_id, "arn": f"arn:{context.partition}:iam::{context.account_id}:user/{CALLER}",
+    return {"accountId": context.account_id, "arn": f"arn:{context.partition}:sts::{context.account_id}:user/moto",
             "userId": CALLER_USER_ID, "id": context.account_id}
 
 

@@ -8,7 +8,9 @@ exactly, so the user's own AWS settings are never used and never changed.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import importlib
 import os
 import sys
 import threading
@@ -93,51 +95,58 @@ _ACTIVE: list[EmulatedAws] = []
 """The emulations switched on in this process, innermost last (a program's own boto3 calls go to it)."""
 
 
-def _moto_first_request(request: Any, **kwargs: Any) -> Any:
-    """botocore's ``before-send`` hook for sessions made before moto was imported: moto answers them.
+def _moto_hook(request: Any, **kwargs: Any) -> Any:
+    """botocore's ``before-send`` hook, in every session: moto answers while an emulation is on.
 
-    A program's own boto3 clients may be made before the first AWS call starts moto; they have
-    only this hook, which starts moto if need be and hands the request to moto's own hook.
+    It stands in for the hook moto registers when imported, so a session made before that (a
+    program's own boto3 client, made before the first AWS call started moto) is served too.
     """
-    if _ACTIVE:
-        _ACTIVE[-1].start_moto()
-    if "moto.core.models" not in sys.modules:
-        return None
-    from moto.core.models import botocore_stubber
-
-    return botocore_stubber(request=request, **kwargs)
+    active = _ACTIVE[-1:]
+    if active:
+        active[0].start_moto()
+    moto_models = sys.modules.get("moto.core.models")
+    return None if moto_models is None else moto_models.botocore_stubber(request=request, **kwargs)
 
 
-_FIRST_REQUEST_HOOK = ("before-send", _moto_first_request)
+_HOOK = ("before-send", _moto_hook)
 
 
-def _withdraw_first_request_hook() -> None:
-    """Once moto is imported it hooks every new session itself; two hooks would serve a request twice."""
+def _hook_new_sessions() -> None:
+    """Exactly one moto hook for the sessions made from now on: ours (a second would serve each request twice)."""
     from botocore.handlers import BUILTIN_HANDLERS
 
-    if _FIRST_REQUEST_HOOK in BUILTIN_HANDLERS:
-        BUILTIN_HANDLERS.remove(_FIRST_REQUEST_HOOK)
+    moto_models = sys.modules.get("moto.core.models")
+    if moto_models is not None:
+        with contextlib.suppress(ValueError):
+            BUILTIN_HANDLERS.remove(("before-send", moto_models.botocore_stubber))
+    if _HOOK not in BUILTIN_HANDLERS:
+        BUILTIN_HANDLERS.append(_HOOK)
 
 
 @contextmanager
 def _requests_served_by_moto(aws: EmulatedAws) -> Iterator[None]:
     """Every boto3 request made in this process while ``aws`` is on is answered by moto.
 
-    moto itself is started by the first request (or at once, when an earlier run imported it).
+    moto starts at the first request (at once when an earlier run imported it). boto3's default
+    session is a fresh one for the run, as under moto itself, and the one from before afterwards.
     """
-    from botocore.handlers import BUILTIN_HANDLERS
-
+    boto3: Any = sys.modules.get("boto3")
+    saved_default_session = getattr(boto3, "DEFAULT_SESSION", None)
+    if boto3 is not None:
+        boto3.DEFAULT_SESSION = None
+    _hook_new_sessions()
     _ACTIVE.append(aws)
     try:
         if "moto.core.models" in sys.modules:
             aws.start_moto()
-        elif _FIRST_REQUEST_HOOK not in BUILTIN_HANDLERS:
-            BUILTIN_HANDLERS.append(_FIRST_REQUEST_HOOK)
         yield
     finally:
         _ACTIVE.remove(aws)
-        if not _ACTIVE:
-            _withdraw_first_request_hook()  # sessions made from now on are none of ours
+        if _ACTIVE and "moto.core.models" in sys.modules:
+            _ACTIVE[-1].start_moto()  # an inner emulation's end switched moto off for the outer one too
+        boto3 = sys.modules.get("boto3")  # a program may have imported it meanwhile
+        if boto3 is not None:
+            boto3.DEFAULT_SESSION = saved_default_session
 
 
 class EmulatedAws:
@@ -188,9 +197,10 @@ class EmulatedAws:
         with self._lock:
             if self._depth == 0 or self._moto_running:
                 return
+            importlib.import_module("moto.core.models")  # appends moto's own hook, which ours replaces at once
+            _hook_new_sessions()
             from moto import mock_aws
 
-            _withdraw_first_request_hook()
             first_start = self._mock is None
             if first_start:
                 self._mock = mock_aws()

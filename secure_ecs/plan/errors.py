@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import sys
+import importlib.util
 import traceback
 from pathlib import Path
 
@@ -15,31 +15,27 @@ from secure_ecs.offline.invokes import UnansweredInvokeError
 from secure_ecs.offline.stack_files import MissingStackFileError, StackFileError
 from secure_ecs.plan.source_locations import is_program_file
 
-# This project's own error types, looked up only once something imported them: a foreign program
-# never loads the stack config or the components, and importing them here would cost it a second.
-_STACK_CONFIG_ERRORS = "secure_ecs.config.errors"
-_COMPONENT_ERRORS = "secure_ecs_components.errors"
+# This project's own error types, known by name: importing them would cost a foreign program a
+# second (its stack config and components), and for this project's own stacks the harness forgets
+# the modules of the program folder after the run, so they may be gone from sys.modules by now.
+_STACK_CONFIG_ERROR = "secure_ecs.config.errors.StackConfigError"
+_COMPONENT_ERROR = "secure_ecs_components.errors.ComponentArgumentError"
 
 
-def _is_instance_of_loaded(error: BaseException, module_name: str, class_name: str) -> bool:
-    """`isinstance(error, module.class)`, False when the module was never imported (so never raised it)."""
-    module = sys.modules.get(module_name)
-    return module is not None and isinstance(error, getattr(module, class_name))
-
-
-def _is_stack_config_error(error: BaseException) -> bool:
-    return _is_instance_of_loaded(error, _STACK_CONFIG_ERRORS, "StackConfigError")
+def _is_a(error: BaseException, qualified_name: str) -> bool:
+    """`isinstance(error, <the class of that qualified name>)`, without importing it."""
+    return any(f"{cls.__module__}.{cls.__qualname__}" == qualified_name for cls in type(error).__mro__)
 
 
 def _is_config_error(error: BaseException) -> bool:
     """The stack's configuration or a component's arguments are wrong: judged by the error's type."""
-    if _is_stack_config_error(error) or _is_instance_of_loaded(error, _COMPONENT_ERRORS, "ComponentArgumentError"):
+    if _is_a(error, _STACK_CONFIG_ERROR) or _is_a(error, _COMPONENT_ERROR):
         return True
     # pydantic's ValidationError counts when it was raised while reading this project's stack config.
-    config = sys.modules.get("secure_ecs.config")
-    if config is None or not isinstance(error, ValidationError):
+    config = importlib.util.find_spec("secure_ecs.config")  # (its location; the package is not run)
+    if config is None or config.origin is None or not isinstance(error, ValidationError):
         return False
-    config_home = Path(config.__file__ or "").resolve().parent
+    config_home = Path(config.origin).resolve().parent
     raised_in = [Path(frame.filename).resolve() for frame in traceback.extract_tb(error.__traceback__)]
     return any(p.is_relative_to(config_home) for p in raised_in)
 
@@ -128,6 +124,6 @@ def _explain(error: BaseException, program_dir: Path, stack: str, debug: bool) -
                 "and `pulumi config set`).")
     if isinstance(cause, StackFileError):
         return f"Cannot read the stack configuration: {cause}. Fix the file and run the plan again."
-    if _is_stack_config_error(cause):  # its message lists every key and says how to fix them
+    if _is_a(cause, _STACK_CONFIG_ERROR):  # its message lists every key and says how to fix them
         return f"The configuration of stack '{stack}' was rejected: {cause}"
     return _program_problem(error, cause, program_dir, stack)

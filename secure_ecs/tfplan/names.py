@@ -17,8 +17,10 @@ def snake_case(camel: str) -> str:
 def singular(plural_snake: str) -> str:
     """Undo the bridge's pluralisation of a repeated block's last word (`default_actions` -> `default_action`).
 
-    The bridge pluralises with an English inflector (`alias` -> `aliases`), so the inverse is one too.
+    The bridge pluralises with an English inflector (`alias` -> `aliases`), so the inverse is one too;
+    only for words in s, the plurals it makes (`metadata` stays, where the inflector knows `datum`).
     """
     head, _, last = plural_snake.rpartition("_")
-    last = inflection.singularize(last)
+    if last.endswith("s"):
+        last = inflection.singularize(last)
     return f"{head}_{last}" if head else last

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -27,6 +29,15 @@ def test_zones_identity_region_partition(account: EmulatedAccount) -> None:
     assert (region["region"], region["description"]) == ("eu-west-1", "Europe (Ireland)")
     partition = account.answer("aws:index/getPartition:getPartition", {})
     assert (partition["partition"], partition["dnsSuffix"]) == ("aws", "amazonaws.com")
+
+
+@pytest.mark.parametrize("region", ["eu-west-1", "cn-north-1", "us-gov-west-1"])
+def test_the_caller_identity_is_the_one_a_programs_own_sts_call_gets(region: str) -> None:
+    with EmulatedAccount(region) as emulated:
+        answered = emulated.answer("aws:index/getCallerIdentity:getCallerIdentity", {})
+        asked = emulated.aws.client("sts").get_caller_identity()
+    assert (answered["accountId"], answered["arn"], answered["userId"]) == (asked["Account"], asked["Arn"],
+                                                                            asked["UserId"])
 
 
 def test_default_vpc_and_its_subnets(account: EmulatedAccount) -> None:
@@ -98,3 +109,49 @@ def test_default_gateway_route_table_and_endpoint_service(account: EmulatedAccou
 def test_api_errors_become_a_clear_message(account: EmulatedAccount) -> None:
     with pytest.raises(NoMatchingResourceError, match="aws:ecr/getRepository:getRepository"):
         account.answer("aws:ecr/getRepository:getRepository", {"name": "missing"})
+
+
+# Run in a fresh process, where moto is not imported yet (in this one it is, and starts at once).
+_DEFAULT_SESSION_FROM_BEFORE = """
+import os, boto3, botocore.httpsession
+from secure_ecs.offline.account import EmulatedAccount
+
+def no_network(session, request):
+    raise AssertionError("a request reached the network: " + request.url)
+
+botocore.httpsession.URLLib3Session.send = no_network
+os.environ.update(AWS_ACCESS_KEY_ID="AKIAUSERSOWNKEY", AWS_SECRET_ACCESS_KEY="users-own-secret")
+boto3.setup_default_session(region_name="us-east-1")  # the user's own, from earlier in the process
+users_session = boto3.DEFAULT_SESSION
+with EmulatedAccount("us-east-1"):
+    queues = boto3.client("sqs", region_name="us-east-1")  # as a program would, during the plan
+    assert queues.list_queues()["ResponseMetadata"]["HTTPStatusCode"] == 200
+    assert queues._request_signer._credentials.access_key != "AKIAUSERSOWNKEY"
+assert boto3.DEFAULT_SESSION is users_session
+print("served by moto")
+"""
+
+
+_NESTED_EMULATIONS = """
+import boto3, botocore.httpsession
+from secure_ecs.offline.emulated_aws import EmulatedAws
+
+def no_network(session, request):
+    raise AssertionError("a request reached the network: " + request.url)
+
+botocore.httpsession.URLLib3Session.send = no_network
+outer, inner = EmulatedAws("us-east-1"), EmulatedAws("us-east-1")
+with outer:
+    with inner:
+        inner.client("sqs").list_queues()  # the inner one starts moto, and stops it on the way out
+    boto3.client("sqs", region_name="us-east-1").list_queues()  # back in the outer one
+print("served by moto")
+"""
+
+
+@pytest.mark.parametrize("script", [_DEFAULT_SESSION_FROM_BEFORE, _NESTED_EMULATIONS],
+                         ids=["default-session", "nested"])
+def test_no_request_made_while_emulated_reaches_the_network(script: str) -> None:
+    completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                               check=False)
+    assert completed.stdout.strip() == "served by moto", completed.stderr[-2000:]

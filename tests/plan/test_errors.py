@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import uuid
 from pathlib import Path
 
 import pytest
 
 from secure_ecs.cli import main
+from tests.paths import REPO_ROOT
 from tests.plan.conftest import PACKS, PROGRAMS, CliRunner
 
 
@@ -93,8 +97,6 @@ def test_unwritable_report_folder_is_one_clear_error(tmp_path: Path, capsys: pyt
 
 def _copy_of_this_project(tmp_path: Path, stack_yaml: str) -> Path:
     """This repository's program with a stack file of the test's own."""
-    from tests.paths import REPO_ROOT
-
     project = tmp_path / "project"
     project.mkdir()
     (project / "Pulumi.yaml").write_text((REPO_ROOT / "Pulumi.yaml").read_text())
@@ -114,6 +116,26 @@ def test_stack_config_error_reads_as_one_sentence_per_fix(run_cli: CliRunner, tm
     assert run.stderr.count("Fix ") == 1
     assert "Pulumi.dev.yaml" in run.stderr and "<stack>" not in run.stderr
     assert "StackConfigError" not in run.stderr
+
+
+def test_a_config_error_of_this_project_run_in_place_is_read_as_one(tmp_path: Path) -> None:
+    # In place (the program folder is the checkout, where the editable install lives too) and in a
+    # fresh process: the harness forgets the modules of the program folder after the run, so the
+    # stack config's error type is gone from sys.modules when the error is explained.
+    stack = f"bad-config-{uuid.uuid4().hex[:8]}"
+    stack_file = REPO_ROOT / f"Pulumi.{stack}.yaml"
+    stack_file.write_text("config:\n  aws:region: us-east-1\n  secure-ecs:network:\n    bogusKey: 9\n")
+    try:
+        completed = subprocess.run(
+            [sys.executable, "-m", "secure_ecs.cli", "plan", "--stack", stack, "--out", str(tmp_path / "out")],
+            cwd=REPO_ROOT, capture_output=True, text=True, timeout=120, check=False,
+        )
+    finally:
+        stack_file.unlink()
+    assert completed.returncode == 2, completed.stderr
+    _assert_clean_error(completed.stderr)
+    assert f"The configuration of stack '{stack}' was rejected" in completed.stderr
+    assert "bogusKey" in completed.stderr and "error in the program" not in completed.stderr
 
 
 def test_a_stack_file_that_exists_but_is_broken_gets_no_stack_init_advice(run_cli: CliRunner, tmp_path: Path) -> None:

@@ -102,7 +102,7 @@ def test_committed_table_is_what_the_generator_writes_from_the_committed_sources
     ("pulumi_name", "terraform_name"),
     [("defaultActions", "default_action"), ("aliases", "alias"), ("clientAlias", "client_alias"),
      ("firewallStatuses", "firewall_status"), ("policies", "policy"), ("addresses", "address"),
-     ("ingress", "ingress")],
+     ("ingress", "ingress"), ("metadata", "metadata"), ("mediaType", "media_type")],
 )
 def test_repeated_blocks_get_their_english_singular(pulumi_name: str, terraform_name: str) -> None:
     # The bridge pluralises a repeated block's Terraform name with an inflector; a plain "strip the s"
