@@ -105,7 +105,15 @@ def _moto_hook(request: Any, **kwargs: Any) -> Any:
     if active:
         active[0].start_moto()
     moto_models = sys.modules.get("moto.core.models")
-    return None if moto_models is None else moto_models.botocore_stubber(request=request, **kwargs)
+    if moto_models is None or (not active and _moto_hooks_new_sessions(moto_models)):
+        return None  # no emulation on, and moto imported since: its own hook serves, as moto intends
+    return moto_models.botocore_stubber(request=request, **kwargs)
+
+
+def _moto_hooks_new_sessions(moto_models: Any) -> bool:
+    from botocore.handlers import BUILTIN_HANDLERS
+
+    return ("before-send", moto_models.botocore_stubber) in BUILTIN_HANDLERS
 
 
 _HOOK = ("before-send", _moto_hook)

@@ -149,9 +149,27 @@ print("served by moto")
 """
 
 
-@pytest.mark.parametrize("script", [_DEFAULT_SESSION_FROM_BEFORE, _NESTED_EMULATIONS],
-                         ids=["default-session", "nested"])
-def test_no_request_made_while_emulated_reaches_the_network(script: str) -> None:
+_MOTO_IMPORTED_AFTERWARDS = """
+import boto3
+from secure_ecs.offline.emulated_aws import EmulatedAws
+
+with EmulatedAws("us-east-1"):
+    pass  # a run that needed no AWS call: moto was never imported
+from moto import mock_aws
+
+with mock_aws():  # the process's own use of moto, later
+    queues = boto3.client("sqs", region_name="us-east-1")
+    url = queues.create_queue(QueueName="once")["QueueUrl"]
+    queues.send_message(QueueUrl=url, MessageBody="m")
+    count = queues.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])
+    assert count["Attributes"]["ApproximateNumberOfMessages"] == "1", count  # not served twice
+print("served by moto")
+"""
+
+
+@pytest.mark.parametrize("script", [_DEFAULT_SESSION_FROM_BEFORE, _NESTED_EMULATIONS, _MOTO_IMPORTED_AFTERWARDS],
+                         ids=["default-session", "nested", "moto-imported-afterwards"])
+def test_each_request_is_served_by_moto_once(script: str) -> None:
     completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
                                check=False)
     assert completed.stdout.strip() == "served by moto", completed.stderr[-2000:]
