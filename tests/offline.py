@@ -28,6 +28,16 @@ def only(graph: ResourceGraph, type_token: str) -> CapturedResource:
     return matches[0]
 
 
+def ancestors(graph: ResourceGraph, resource: CapturedResource) -> list[str]:
+    """URNs of the resource's parent, its parent's parent, ... (up to the first not in the graph)."""
+    by_urn = {r.urn: r for r in graph.resources}
+    chain, parent = [], by_urn.get(resource.parent)
+    while parent is not None:
+        chain.append(parent.urn)
+        parent = by_urn.get(parent.parent)
+    return chain
+
+
 @functools.cache
 def captured_stack(stack: str) -> ResourceGraph:
     """One offline run of the project's stack per test session (graphs are immutable)."""

@@ -95,25 +95,31 @@ _ACTIVE: list[EmulatedAws] = []
 """The emulations switched on in this process, innermost last (a program's own boto3 calls go to it)."""
 
 
+def _moto_models() -> Any:
+    """moto's request machinery, or None while moto is not imported (importing it costs a tenth of a second)."""
+    return sys.modules.get("moto.core.models")
+
+
+def _motos_own_hook(moto_models: Any) -> tuple[str, Any]:
+    """The hook moto appends to botocore's list for new sessions when it is imported."""
+    return ("before-send", moto_models.botocore_stubber)
+
+
 def _moto_hook(request: Any, **kwargs: Any) -> Any:
     """botocore's ``before-send`` hook, in every session: moto answers while an emulation is on.
 
     It stands in for the hook moto registers when imported, so a session made before that (a
     program's own boto3 client, made before the first AWS call started moto) is served too.
     """
+    from botocore.handlers import BUILTIN_HANDLERS
+
     active = _ACTIVE[-1:]
     if active:
         active[0].start_moto()
-    moto_models = sys.modules.get("moto.core.models")
-    if moto_models is None or (not active and _moto_hooks_new_sessions(moto_models)):
+    moto_models = _moto_models()
+    if moto_models is None or (not active and _motos_own_hook(moto_models) in BUILTIN_HANDLERS):
         return None  # no emulation on, and moto imported since: its own hook serves, as moto intends
     return moto_models.botocore_stubber(request=request, **kwargs)
-
-
-def _moto_hooks_new_sessions(moto_models: Any) -> bool:
-    from botocore.handlers import BUILTIN_HANDLERS
-
-    return ("before-send", moto_models.botocore_stubber) in BUILTIN_HANDLERS
 
 
 _HOOK = ("before-send", _moto_hook)
@@ -123,10 +129,10 @@ def _hook_new_sessions() -> None:
     """Exactly one moto hook for the sessions made from now on: ours (a second would serve each request twice)."""
     from botocore.handlers import BUILTIN_HANDLERS
 
-    moto_models = sys.modules.get("moto.core.models")
+    moto_models = _moto_models()
     if moto_models is not None:
         with contextlib.suppress(ValueError):
-            BUILTIN_HANDLERS.remove(("before-send", moto_models.botocore_stubber))
+            BUILTIN_HANDLERS.remove(_motos_own_hook(moto_models))
     if _HOOK not in BUILTIN_HANDLERS:
         BUILTIN_HANDLERS.append(_HOOK)
 
@@ -145,12 +151,12 @@ def _requests_served_by_moto(aws: EmulatedAws) -> Iterator[None]:
     _hook_new_sessions()
     _ACTIVE.append(aws)
     try:
-        if "moto.core.models" in sys.modules:
+        if _moto_models() is not None:
             aws.start_moto()
         yield
     finally:
         _ACTIVE.remove(aws)
-        if _ACTIVE and "moto.core.models" in sys.modules:
+        if _ACTIVE and _moto_models() is not None:
             _ACTIVE[-1].start_moto()  # an inner emulation's end switched moto off for the outer one too
         boto3 = sys.modules.get("boto3")  # a program may have imported it meanwhile
         if boto3 is not None:

@@ -12,19 +12,9 @@ import pytest
 from secure_ecs.offline.graph import CapturedResource, ResourceGraph
 from secure_ecs_components import alb, database, fargate_service, network
 from secure_ecs_facts.name_limits import AUTO_NAME_LIMITS
-from tests.offline import captured_stack
+from tests.offline import ancestors, captured_stack
 
 TABLES = {module.COMPONENT: module.AUTO_NAMED_CHILDREN for module in (alb, database, fargate_service, network)}
-
-
-def _descends_from(graph: ResourceGraph, resource: CapturedResource, ancestor: CapturedResource) -> bool:
-    by_urn = {r.urn: r for r in graph.resources}
-    parent = by_urn.get(resource.parent)
-    while parent is not None:
-        if parent.urn == ancestor.urn:
-            return True
-        parent = by_urn.get(parent.parent)
-    return False
 
 
 def _auto_named_children(graph: ResourceGraph, component: CapturedResource) -> dict[str, str]:
@@ -32,7 +22,7 @@ def _auto_named_children(graph: ResourceGraph, component: CapturedResource) -> d
     children = {}
     for child in graph.resources:
         limit = AUTO_NAME_LIMITS.get(child.type)
-        if limit is None or not _descends_from(graph, child, component):
+        if limit is None or component.urn not in ancestors(graph, child):
             continue
         if child.inputs.get(limit.name_property) or (limit.prefix_property and child.inputs.get(limit.prefix_property)):
             continue

@@ -11,7 +11,7 @@ from secure_ecs.config import StackConfigError
 from secure_ecs.offline.graph import CapturedResource, ResourceGraph
 from secure_ecs.offline.harness import run_stack
 from secure_ecs_components import COMPONENTS
-from tests.offline import captured_stack, only
+from tests.offline import ancestors, captured_stack, only
 from tests.paths import REPO_ROOT
 
 COMPONENT_TOKENS = {f"secure-ecs:index:{cls.__name__}" for cls in COMPONENTS}
@@ -59,10 +59,7 @@ def test_every_resource_is_parented_under_a_component(stack: ResourceGraph) -> N
     for resource in stack:
         if resource.type in COMPONENT_TOKENS:
             continue
-        ancestor = resource.parent
-        while ancestor and ancestor not in components:
-            ancestor = stack.by_urn(ancestor).parent if any(r.urn == ancestor for r in stack) else ""
-        assert ancestor, f"{resource.urn} is outside every component"
+        assert components & set(ancestors(stack, resource)), f"{resource.urn} is outside every component"
 
 
 def test_tasks_admit_only_the_load_balancer_on_the_container_port(stack: ResourceGraph) -> None:
